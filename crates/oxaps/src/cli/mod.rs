@@ -1,0 +1,88 @@
+//! The `oxaps` command line.
+
+mod demo;
+mod operate;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// oxaps: sell OX App Suite through Odin Service Automation (APS 2.0 endpoint).
+#[derive(Debug, Parser)]
+#[command(name = "oxaps", version, about, long_about = None)]
+pub struct Cli {
+    /// TOML configuration file; `OXAPS_*` environment variables override it.
+    #[arg(long, global = true, env = "OXAPS_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the APS endpoint, the admin listener and the job workers.
+    Serve,
+    /// Run the endpoint against an embedded APS controller simulator and show it working.
+    Demo(demo::DemoArgs),
+    /// Create or upgrade the database schema and exit.
+    Migrate,
+    /// Print the effective configuration (secrets hidden).
+    Config,
+    /// Installed application instances.
+    Instances,
+    /// Inspect and retry durable jobs.
+    #[command(subcommand)]
+    Jobs(operate::JobsCommand),
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("oxaps: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init_logging(&config.log, config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oxaps: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve => serve::run(config).await,
+            Command::Demo(args) => demo::run(config, args).await,
+            Command::Migrate => operate::migrate(config).await,
+            Command::Config => operate::show_config(&config),
+            Command::Instances => operate::instances(config).await,
+            Command::Jobs(cmd) => operate::jobs(config, cmd).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oxaps: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,16 @@
+//! The connector's job kinds. Each handler is idempotent: it may run more than once.
+
+pub mod verify_controller;
+
+use std::sync::Arc;
+
+use oxaps_jobs::Registry;
+
+use crate::app::App;
+
+/// Every job handler of the connector.
+pub fn registry(app: &Arc<App>) -> Registry {
+    let mut registry = Registry::new();
+    registry.register(verify_controller::Handler::new(app.clone()));
+    registry
+}
