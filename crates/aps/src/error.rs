@@ -32,7 +32,11 @@ pub struct ApsError {
 impl ApsError {
     /// An error with an explicit status and kind.
     pub fn new(status: u16, kind: impl Into<String>, message: impl Into<String>) -> Self {
-        ApsError { status, kind: kind.into(), message: message.into() }
+        ApsError {
+            status,
+            kind: kind.into(),
+            message: message.into(),
+        }
     }
     /// 400 `BadRequest`: the request's content is wrong (validation, malformed JSON).
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -68,13 +72,21 @@ impl ApsError {
     }
     /// The JSON body for this error.
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { code: self.status, kind: self.kind.clone(), message: self.message.clone() }
+        ErrorBody {
+            code: self.status,
+            kind: self.kind.clone(),
+            message: self.message.clone(),
+        }
     }
 }
 
 impl From<ErrorBody> for ApsError {
     fn from(body: ErrorBody) -> Self {
-        ApsError { status: body.code, kind: body.kind, message: body.message }
+        ApsError {
+            status: body.code,
+            kind: body.kind,
+            message: body.message,
+        }
     }
 }
 
@@ -86,13 +98,17 @@ mod tests {
     fn body_serialises_with_type_field_in_order() {
         let e = ApsError::internal("APS-Instance-Id header not set.");
         let json = serde_json::to_string(&e.body()).unwrap();
-        assert_eq!(json, r#"{"code":500,"type":"Exception","message":"APS-Instance-Id header not set."}"#);
+        assert_eq!(
+            json,
+            r#"{"code":500,"type":"Exception","message":"APS-Instance-Id header not set."}"#
+        );
     }
 
     #[test]
     fn body_round_trips() {
         let body: ErrorBody =
-            serde_json::from_str(r#"{"code":404,"type":"RuntimeException","message":"x"}"#).unwrap();
+            serde_json::from_str(r#"{"code":404,"type":"RuntimeException","message":"x"}"#)
+                .unwrap();
         assert_eq!(ApsError::from(body.clone()).body(), body);
     }
 }

@@ -84,7 +84,10 @@ mod tests {
             RETRY_TIMEOUT,
         ] {
             assert_eq!(name, name.to_ascii_lowercase());
-            assert!(http::HeaderName::from_lowercase(name.as_bytes()).is_ok(), "{name}");
+            assert!(
+                http::HeaderName::from_lowercase(name.as_bytes()).is_ok(),
+                "{name}"
+            );
         }
     }
 }

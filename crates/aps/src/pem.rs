@@ -33,7 +33,10 @@ pub struct Identity {
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Identity")
-            .field("cert_sha256", &first_cert_fingerprint(&self.cert_pem).unwrap_or_default())
+            .field(
+                "cert_sha256",
+                &first_cert_fingerprint(&self.cert_pem).unwrap_or_default(),
+            )
             .field("key_pem", &"<redacted>")
             .finish()
     }
@@ -49,20 +52,30 @@ pub fn split_bundle(bundle: &str) -> Result<Identity, PemError> {
     if certs.is_empty() {
         return Err(PemError::NoCertificate);
     }
-    PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| PemError::Malformed(e.to_string()))?;
+    PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
+        .map_err(|e| PemError::Malformed(e.to_string()))?;
     let cert_pem = if cert_pem.contains("-----BEGIN CERTIFICATE-----") {
         format!("{cert_pem}\n")
     } else {
-        certs.iter().map(|c| der_to_pem(c)).collect::<Vec<_>>().join("")
+        certs
+            .iter()
+            .map(|c| der_to_pem(c))
+            .collect::<Vec<_>>()
+            .join("")
     };
-    Ok(Identity { cert_pem, key_pem: format!("{key_pem}\n") })
+    Ok(Identity {
+        cert_pem,
+        key_pem: format!("{key_pem}\n"),
+    })
 }
 
 fn find_private_key_start(bundle: &str) -> Option<usize> {
     let mut offset = 0;
     while let Some(pos) = bundle[offset..].find("-----BEGIN ") {
         let start = offset + pos;
-        let line_end = bundle[start..].find('\n').map_or(bundle.len(), |e| start + e);
+        let line_end = bundle[start..]
+            .find('\n')
+            .map_or(bundle.len(), |e| start + e);
         if bundle[start..line_end].contains("PRIVATE KEY-----") {
             return Some(start);
         }
@@ -80,7 +93,10 @@ pub fn certificates(pem: &str) -> Result<Vec<CertificateDer<'static>>, PemError>
 
 /// The DER of the first certificate in a PEM string.
 pub fn first_certificate(pem: &str) -> Result<CertificateDer<'static>, PemError> {
-    certificates(pem)?.into_iter().next().ok_or(PemError::NoCertificate)
+    certificates(pem)?
+        .into_iter()
+        .next()
+        .ok_or(PemError::NoCertificate)
 }
 
 /// The private key in a PEM string.
@@ -120,7 +136,10 @@ mod tests {
 
     fn identity() -> (String, String) {
         let key = rcgen::KeyPair::generate().unwrap();
-        let cert = rcgen::CertificateParams::new(vec!["instance".into()]).unwrap().self_signed(&key).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["instance".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
         (cert.pem(), key.serialize_pem())
     }
 
@@ -128,7 +147,10 @@ mod tests {
     fn splits_cert_followed_by_key() {
         let (cert, key) = identity();
         let id = split_bundle(&format!("{cert}{key}")).unwrap();
-        assert_eq!(first_certificate(&id.cert_pem).unwrap(), first_certificate(&cert).unwrap());
+        assert_eq!(
+            first_certificate(&id.cert_pem).unwrap(),
+            first_certificate(&cert).unwrap()
+        );
         assert!(id.key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
         assert!(!id.cert_pem.contains("PRIVATE KEY"));
     }
@@ -136,7 +158,10 @@ mod tests {
     #[test]
     fn accepts_rsa_marker_position() {
         let bundle = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
-        assert_eq!(find_private_key_start(bundle), bundle.find("-----BEGIN RSA"));
+        assert_eq!(
+            find_private_key_start(bundle),
+            bundle.find("-----BEGIN RSA")
+        );
     }
 
     #[test]

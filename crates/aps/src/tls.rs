@@ -30,7 +30,10 @@ pub fn provider() -> Arc<CryptoProvider> {
 }
 
 /// Builds a client configuration with an optional client identity.
-pub fn client_config(identity: Option<&Identity>, trust: &ServerTrust) -> Result<rustls::ClientConfig, PemError> {
+pub fn client_config(
+    identity: Option<&Identity>,
+    trust: &ServerTrust,
+) -> Result<rustls::ClientConfig, PemError> {
     let provider = provider();
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -39,19 +42,26 @@ pub fn client_config(identity: Option<&Identity>, trust: &ServerTrust) -> Result
         ServerTrust::Ca(ca_pem) => {
             let mut roots = rustls::RootCertStore::empty();
             for cert in pem::certificates(ca_pem)? {
-                roots.add(cert).map_err(|e| PemError::Malformed(e.to_string()))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| PemError::Malformed(e.to_string()))?;
             }
             builder.with_root_certificates(roots)
         }
         ServerTrust::Any | ServerTrust::Pinned(_) => builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(PinningVerifier { pin: pinned(trust), provider })),
+            .with_custom_certificate_verifier(Arc::new(PinningVerifier {
+                pin: pinned(trust),
+                provider,
+            })),
     };
     let mut config = match identity {
         Some(id) => {
             let chain = pem::certificates(&id.cert_pem)?;
             let key = pem::private_key(&id.key_pem)?;
-            builder.with_client_auth_cert(chain, key).map_err(|e| PemError::Malformed(e.to_string()))?
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| PemError::Malformed(e.to_string()))?
         }
         None => builder.with_no_client_auth(),
     };
@@ -83,7 +93,9 @@ impl ServerCertVerifier for PinningVerifier {
     ) -> Result<ServerCertVerified, rustls::Error> {
         match &self.pin {
             Some(pin) if *pin != pem::fingerprint(end_entity.as_ref()) => {
-                Err(rustls::Error::General("server certificate does not match the pinned fingerprint".into()))
+                Err(rustls::Error::General(
+                    "server certificate does not match the pinned fingerprint".into(),
+                ))
             }
             _ => Ok(ServerCertVerified::assertion()),
         }
@@ -95,7 +107,12 @@ impl ServerCertVerifier for PinningVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -104,10 +121,17 @@ impl ServerCertVerifier for PinningVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }

@@ -206,18 +206,29 @@ impl TypeDef {
 
     /// The operation a request addresses: by verb and the path segments after the resource id (or
     /// after the service for static operations).
-    pub fn find_operation(&self, verb: &str, segments: &[&str], is_static: bool) -> Option<(&str, BTreeMap<String, String>)> {
+    pub fn find_operation(
+        &self,
+        verb: &str,
+        segments: &[&str],
+        is_static: bool,
+    ) -> Option<(&str, BTreeMap<String, String>)> {
         self.operations
             .iter()
             .filter(|(_, op)| op.static_ == is_static)
-            .find_map(|(name, op)| op.matches(verb, segments).map(|params| (name.as_str(), params)))
+            .find_map(|(name, op)| {
+                op.matches(verb, segments)
+                    .map(|params| (name.as_str(), params))
+            })
     }
 }
 
 impl Property {
     /// A property of the given JSON type.
     pub fn of(kind: &str) -> Self {
-        Property { kind: kind.into(), ..Default::default() }
+        Property {
+            kind: kind.into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -226,13 +237,26 @@ mod tests {
     use super::*;
 
     fn op(verb: &str, path: &str) -> Operation {
-        Operation { verb: verb.into(), path: path.into(), static_: false, parameters: BTreeMap::new(), response: None, access: None }
+        Operation {
+            verb: verb.into(),
+            path: path.into(),
+            static_: false,
+            parameters: BTreeMap::new(),
+            response: None,
+            access: None,
+        }
     }
 
     #[test]
     fn operation_matching_binds_path_parameters() {
         let o = op("POST", "/preview/{user}");
-        assert_eq!(o.matches("post", &["preview", "u1"]).unwrap().get("user").map(String::as_str), Some("u1"));
+        assert_eq!(
+            o.matches("post", &["preview", "u1"])
+                .unwrap()
+                .get("user")
+                .map(String::as_str),
+            Some("u1")
+        );
         assert!(o.matches("GET", &["preview", "u1"]).is_none());
         assert!(o.matches("POST", &["preview"]).is_none());
         assert!(o.matches("POST", &["other", "u1"]).is_none());
@@ -245,9 +269,15 @@ mod tests {
         let mut s = op("GET", "/list");
         s.static_ = true;
         t.operations.insert("list".into(), s);
-        assert_eq!(t.find_operation("POST", &["run"], false).map(|(n, _)| n), Some("run"));
+        assert_eq!(
+            t.find_operation("POST", &["run"], false).map(|(n, _)| n),
+            Some("run")
+        );
         assert!(t.find_operation("POST", &["run"], true).is_none());
-        assert_eq!(t.find_operation("GET", &["list"], true).map(|(n, _)| n), Some("list"));
+        assert_eq!(
+            t.find_operation("GET", &["list"], true).map(|(n, _)| n),
+            Some("list")
+        );
     }
 
     #[test]
@@ -261,7 +291,11 @@ mod tests {
         assert_eq!(v["apsVersion"], "2.0");
         assert_eq!(v["properties"]["oxMasterPassword"]["encrypted"], true);
         assert_eq!(v["properties"]["oxMasterPassword"]["final"], true);
-        assert!(v["properties"]["oxMasterPassword"].get("required").is_none());
+        assert!(
+            v["properties"]["oxMasterPassword"]
+                .get("required")
+                .is_none()
+        );
         let back: TypeDef = serde_json::from_value(v).unwrap();
         assert_eq!(back, t);
     }

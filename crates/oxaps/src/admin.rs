@@ -23,7 +23,10 @@ pub fn router(app: Arc<App>) -> Router {
 async fn readyz(State(app): State<Arc<App>>) -> impl IntoResponse {
     match app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ready\n".to_string()),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database unavailable: {e}\n")),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database unavailable: {e}\n"),
+        ),
     }
 }
 
@@ -31,5 +34,11 @@ async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
     if let Err(e) = app.queue.export_gauges().await {
         tracing::warn!(error = %e, "job gauges not refreshed");
     }
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::telemetry::metrics().render())
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        crate::telemetry::metrics().render(),
+    )
 }

@@ -34,32 +34,63 @@ pub struct App {
 
 impl App {
     /// Builds the application over an opened store.
-    pub fn new(config: Config, store: Store, secrets: SecretBox, services: Registry) -> Result<Arc<App>, String> {
+    pub fn new(
+        config: Config,
+        store: Store,
+        secrets: SecretBox,
+        services: Registry,
+    ) -> Result<Arc<App>, String> {
         let queue = Queue::new(store.pool().clone()).map_err(|e| e.to_string())?;
         let controller_trust = match &config.controller.ca_file {
-            Some(path) => ServerTrust::Ca(std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?),
+            Some(path) => ServerTrust::Ca(
+                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            ),
             None => ServerTrust::Any,
         };
         let base_path = config.normalized_base_path();
-        Ok(Arc::new(App { config, store, secrets, queue, services, base_path, controller_trust, controllers: Mutex::new(HashMap::new()) }))
+        Ok(Arc::new(App {
+            config,
+            store,
+            secrets,
+            queue,
+            services,
+            base_path,
+            controller_trust,
+            controllers: Mutex::new(HashMap::new()),
+        }))
     }
 
     /// A controller client acting as `instance` (cached per instance and controller URI).
     pub fn controller(&self, instance: &InstanceRow) -> Result<ControllerClient, String> {
         let key = (instance.id.clone(), instance.controller_uri.clone());
-        if let Some(client) = self.controllers.lock().map_err(|_| "controller cache poisoned")?.get(&key) {
+        if let Some(client) = self
+            .controllers
+            .lock()
+            .map_err(|_| "controller cache poisoned")?
+            .get(&key)
+        {
             return Ok(client.clone());
         }
-        let key_pem = self.secrets.open(&instance.instance_key_sealed).map_err(|e| e.to_string())?;
-        let identity = Identity { cert_pem: instance.instance_cert_pem.clone(), key_pem };
+        let key_pem = self
+            .secrets
+            .open(&instance.instance_key_sealed)
+            .map_err(|e| e.to_string())?;
+        let identity = Identity {
+            cert_pem: instance.instance_cert_pem.clone(),
+            key_pem,
+        };
         let options = ClientOptions {
             trust: self.controller_trust.clone(),
             timeout: Duration::from_secs(self.config.controller.timeout_secs),
             attempts: self.config.controller.attempts,
             ..ClientOptions::default()
         };
-        let client = ControllerClient::new(&instance.controller_uri, &identity, options).map_err(|e| e.to_string())?;
-        self.controllers.lock().map_err(|_| "controller cache poisoned")?.insert(key, client.clone());
+        let client = ControllerClient::new(&instance.controller_uri, &identity, options)
+            .map_err(|e| e.to_string())?;
+        self.controllers
+            .lock()
+            .map_err(|_| "controller cache poisoned")?
+            .insert(key, client.clone());
         Ok(client)
     }
 

@@ -114,13 +114,24 @@ impl Default for Config {
 
 impl Default for ControllerConfig {
     fn default() -> Self {
-        ControllerConfig { timeout_secs: 50, attempts: 4, ca_file: None }
+        ControllerConfig {
+            timeout_secs: 50,
+            attempts: 4,
+            ca_file: None,
+        }
     }
 }
 
 impl Default for JobsConfig {
     fn default() -> Self {
-        JobsConfig { concurrency: 8, lease_secs: 120, poll_ms: 500, max_attempts: 12, backoff_ms: 1000, backoff_max_secs: 600 }
+        JobsConfig {
+            concurrency: 8,
+            lease_secs: 120,
+            poll_ms: 500,
+            max_attempts: 12,
+            backoff_ms: 1000,
+            backoff_max_secs: 600,
+        }
     }
 }
 
@@ -139,21 +150,32 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
             if !path.exists() {
-                return Err(ConfigError(format!("config file {} does not exist", path.display())));
+                return Err(ConfigError(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
             }
             figment = figment.merge(Toml::file(path));
         }
-        let config: Config = figment.merge(env).extract().map_err(|e| ConfigError(e.to_string()))?;
+        let config: Config = figment
+            .merge(env)
+            .extract()
+            .map_err(|e| ConfigError(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
         if !self.base_path.starts_with('/') {
-            return Err(ConfigError(format!("base_path must start with '/': {:?}", self.base_path)));
+            return Err(ConfigError(format!(
+                "base_path must start with '/': {:?}",
+                self.base_path
+            )));
         }
         if self.tls_cert.is_some() != self.tls_key.is_some() {
-            return Err(ConfigError("tls_cert and tls_key must be given together".into()));
+            return Err(ConfigError(
+                "tls_cert and tls_key must be given together".into(),
+            ));
         }
         if self.max_body_bytes < 1024 {
             return Err(ConfigError("max_body_bytes must be at least 1024".into()));
@@ -167,7 +189,11 @@ impl Config {
     /// The base path normalised to `/` or `/segment/.../` (leading and trailing slash).
     pub fn normalized_base_path(&self) -> String {
         let trimmed = self.base_path.trim_matches('/');
-        if trimmed.is_empty() { "/".into() } else { format!("/{trimmed}/") }
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
     }
 
     /// A configuration for tests: loopback listeners on free ports, the given database, a temp dir.
@@ -179,7 +205,12 @@ impl Config {
             data_dir: data_dir.to_path_buf(),
             retry_after_secs: 1,
             sync_wait_ms: 0,
-            jobs: JobsConfig { poll_ms: 50, backoff_ms: 20, backoff_max_secs: 1, ..JobsConfig::default() },
+            jobs: JobsConfig {
+                poll_ms: 50,
+                backoff_ms: 20,
+                backoff_max_secs: 1,
+                ..JobsConfig::default()
+            },
             ..Config::default()
         }
     }
@@ -223,7 +254,12 @@ mod tests {
             assert!(err.contains("base_path"), "{err}");
             jail.set_env("OXAPS_BASE_PATH", "/");
             jail.set_env("OXAPS_TLS_CERT", "/x.pem");
-            assert!(Config::load(None).unwrap_err().to_string().contains("tls_key"));
+            assert!(
+                Config::load(None)
+                    .unwrap_err()
+                    .to_string()
+                    .contains("tls_key")
+            );
             Ok(())
         });
     }

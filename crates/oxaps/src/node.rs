@@ -47,36 +47,71 @@ impl Node {
         let err = |what: &str, e: &dyn std::fmt::Display| StartError(format!("{what}: {e}"));
         crate::telemetry::metrics();
         if !config.check_client_cert {
-            tracing::warn!("client certificate check is OFF: anyone reaching the endpoint can act as the controller (development only)");
+            tracing::warn!(
+                "client certificate check is OFF: anyone reaching the endpoint can act as the controller (development only)"
+            );
         }
-        let secrets = SecretBox::load_or_create(config.secret_key.as_deref(), &config.data_dir).map_err(|e| err("secret key", &e))?;
-        let store = Store::open(&config.database_url).await.map_err(|e| err("database", &e))?;
-        let identity = tls::load_or_generate(config.tls_cert.as_deref(), config.tls_key.as_deref(), &config.data_dir).map_err(|e| err("TLS identity", &e))?;
+        let secrets = SecretBox::load_or_create(config.secret_key.as_deref(), &config.data_dir)
+            .map_err(|e| err("secret key", &e))?;
+        let store = Store::open(&config.database_url)
+            .await
+            .map_err(|e| err("database", &e))?;
+        let identity = tls::load_or_generate(
+            config.tls_cert.as_deref(),
+            config.tls_key.as_deref(),
+            &config.data_dir,
+        )
+        .map_err(|e| err("TLS identity", &e))?;
         let tls_config = tls::server_config(&identity).map_err(|e| err("TLS configuration", &e))?;
-        let app = App::new(config.clone(), store, secrets, services).map_err(|e| err("application", &e))?;
+        let app = App::new(config.clone(), store, secrets, services)
+            .map_err(|e| err("application", &e))?;
 
-        let endpoint = TcpListener::bind(config.listen).await.map_err(|e| err(&format!("listen on {}", config.listen), &e))?;
-        let admin_listener = TcpListener::bind(config.admin_listen).await.map_err(|e| err(&format!("admin listen on {}", config.admin_listen), &e))?;
+        let endpoint = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| err(&format!("listen on {}", config.listen), &e))?;
+        let admin_listener = TcpListener::bind(config.admin_listen)
+            .await
+            .map_err(|e| err(&format!("admin listen on {}", config.admin_listen), &e))?;
         let endpoint_addr = endpoint.local_addr().map_err(|e| err("listen", &e))?;
-        let admin_addr = admin_listener.local_addr().map_err(|e| err("admin listen", &e))?;
+        let admin_addr = admin_listener
+            .local_addr()
+            .map_err(|e| err("admin listen", &e))?;
         let (stop, stopped) = watch::channel(false);
         let mut tasks = Vec::new();
 
         let shutdown = wait_for_stop(stopped.clone());
-        tasks.push(tokio::spawn(tls::listener::serve(endpoint, tls_config, http::router(app.clone()), shutdown)));
+        tasks.push(tokio::spawn(tls::listener::serve(
+            endpoint,
+            tls_config,
+            http::router(app.clone()),
+            shutdown,
+        )));
 
         let admin_router = admin::router(app.clone());
         let shutdown = wait_for_stop(stopped.clone());
         tasks.push(tokio::spawn(async move {
-            let _ = axum::serve(admin_listener, admin_router).with_graceful_shutdown(shutdown).await;
+            let _ = axum::serve(admin_listener, admin_router)
+                .with_graceful_shutdown(shutdown)
+                .await;
         }));
 
-        let worker = Worker::new(app.queue.clone(), Arc::new(jobs::registry(&app)), worker_config(&config));
+        let worker = Worker::new(
+            app.queue.clone(),
+            Arc::new(jobs::registry(&app)),
+            worker_config(&config),
+        );
         let shutdown = wait_for_stop(stopped);
         tasks.push(tokio::spawn(worker.run(shutdown)));
 
         tracing::info!(%endpoint_addr, %admin_addr, base_path = %app.base_path, tls_sha256 = %identity.fingerprint(), "oxaps node started");
-        Ok(Node { app, endpoint_addr, admin_addr, tls_fingerprint: identity.fingerprint(), stop, tasks })
+        Ok(Node {
+            app,
+            endpoint_addr,
+            admin_addr,
+            tls_fingerprint: identity.fingerprint(),
+            stop,
+            tasks,
+        })
     }
 
     /// The endpoint URL the controller uses (`https://<addr><base>`).
@@ -103,7 +138,11 @@ impl Node {
 fn worker_config(config: &Config) -> WorkerConfig {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "oxaps".into());
     WorkerConfig {
-        worker_id: format!("{host}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]),
+        worker_id: format!(
+            "{host}-{}-{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        ),
         concurrency: config.jobs.concurrency,
         lease: Duration::from_secs(config.jobs.lease_secs),
         poll_interval: Duration::from_millis(config.jobs.poll_ms),

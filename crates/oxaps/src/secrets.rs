@@ -49,7 +49,9 @@ pub enum SecretError {
 impl SecretBox {
     /// A box from raw key bytes.
     pub fn from_key(key: [u8; 32]) -> Self {
-        SecretBox { cipher: ChaCha20Poly1305::new(Key::from_slice(&key)) }
+        SecretBox {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+        }
     }
 
     /// A box from a base64 key.
@@ -65,7 +67,10 @@ impl SecretBox {
             return Self::from_base64(key);
         }
         let path = data_dir.join("secret.key");
-        let file_err = |e: std::io::Error| SecretError::KeyFile { path: path.display().to_string(), error: e.to_string() };
+        let file_err = |e: std::io::Error| SecretError::KeyFile {
+            path: path.display().to_string(),
+            error: e.to_string(),
+        };
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::from_base64(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -85,7 +90,10 @@ impl SecretBox {
         let mut nonce = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce);
         // Encryption with a fresh nonce and an in-memory buffer cannot fail.
-        let ct = self.cipher.encrypt(Nonce::from_slice(&nonce), plaintext.as_bytes()).unwrap_or_default();
+        let ct = self
+            .cipher
+            .encrypt(Nonce::from_slice(&nonce), plaintext.as_bytes())
+            .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
         format!("{PREFIX}{}", B64.encode(out))
@@ -99,7 +107,10 @@ impl SecretBox {
             return Err(SecretError::Open);
         }
         let (nonce, ct) = raw.split_at(12);
-        let plain = self.cipher.decrypt(Nonce::from_slice(nonce), ct).map_err(|_| SecretError::Open)?;
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| SecretError::Open)?;
         String::from_utf8(plain).map_err(|_| SecretError::Open)
     }
 
@@ -144,14 +155,20 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("secret.key")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("secret.key"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
 
     #[test]
     fn debug_hides_the_key() {
-        assert_eq!(format!("{:?}", SecretBox::from_key([0; 32])), "SecretBox(<key redacted>)");
+        assert_eq!(
+            format!("{:?}", SecretBox::from_key([0; 32])),
+            "SecretBox(<key redacted>)"
+        );
     }
 
     #[test]

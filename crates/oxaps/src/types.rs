@@ -21,6 +21,9 @@ pub fn type_id(service: &str) -> String {
 mod tests {
     #[test]
     fn type_ids_are_stable() {
-        assert_eq!(super::type_id("globals"), "http://oxaps.org/types/globals/1.0");
+        assert_eq!(
+            super::type_id("globals"),
+            "http://oxaps.org/types/globals/1.0"
+        );
     }
 }

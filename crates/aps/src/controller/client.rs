@@ -64,8 +64,13 @@ impl std::fmt::Debug for ControllerClient {
 impl ControllerClient {
     /// A client for the controller at `base_url` (the `APS-Controller-URI` value) that presents
     /// `identity` as its TLS client certificate.
-    pub fn new(base_url: &str, identity: &Identity, options: ClientOptions) -> Result<Self, ControllerError> {
-        let tls = client_config(Some(identity), &options.trust).map_err(|e| ControllerError::Config(e.to_string()))?;
+    pub fn new(
+        base_url: &str,
+        identity: &Identity,
+        options: ClientOptions,
+    ) -> Result<Self, ControllerError> {
+        let tls = client_config(Some(identity), &options.trust)
+            .map_err(|e| ControllerError::Config(e.to_string()))?;
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .timeout(options.timeout)
@@ -75,9 +80,17 @@ impl ControllerClient {
             .map_err(|e| ControllerError::Config(e.to_string()))?;
         let base = base_url.trim_end_matches('/').to_owned();
         if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(ControllerError::Config(format!("controller URI is not an http(s) URL: {base_url}")));
+            return Err(ControllerError::Config(format!(
+                "controller URI is not an http(s) URL: {base_url}"
+            )));
         }
-        Ok(ControllerClient { http, base, transaction_id: None, resource_id: None, options })
+        Ok(ControllerClient {
+            http,
+            base,
+            transaction_id: None,
+            resource_id: None,
+            options,
+        })
     }
 
     /// The controller's base URL.
@@ -87,19 +100,32 @@ impl ControllerClient {
 
     /// A copy that echoes `APS-Transaction-ID` on every call.
     pub fn in_transaction(&self, transaction_id: Option<&str>) -> Self {
-        ControllerClient { transaction_id: transaction_id.map(str::to_owned), ..self.clone() }
+        ControllerClient {
+            transaction_id: transaction_id.map(str::to_owned),
+            ..self.clone()
+        }
     }
 
     /// A copy that acts in the security context of `resource_id` (`APS-Resource-ID`).
     pub fn impersonating(&self, resource_id: &str) -> Self {
-        ControllerClient { resource_id: Some(resource_id.to_owned()), ..self.clone() }
+        ControllerClient {
+            resource_id: Some(resource_id.to_owned()),
+            ..self.clone()
+        }
     }
 
     /// Sends one request and decodes the JSON answer (`Value::Null` for an empty body), retrying
     /// transient failures.
-    pub async fn request<B: Serialize + ?Sized>(&self, method: Method, path: &str, body: Option<&B>) -> Result<Value, ControllerError> {
+    pub async fn request<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Value, ControllerError> {
         let body = match body {
-            Some(b) => Some(serde_json::to_vec(b).map_err(|e| ControllerError::Decode(e.to_string()))?),
+            Some(b) => {
+                Some(serde_json::to_vec(b).map_err(|e| ControllerError::Decode(e.to_string()))?)
+            }
             None => None,
         };
         let url = format!("{}{}", self.base, path);
@@ -125,8 +151,16 @@ impl ControllerClient {
         }
     }
 
-    async fn send_once(&self, method: &Method, url: &str, body: Option<&[u8]>) -> Result<Value, ControllerError> {
-        let mut req = self.http.request(method.clone(), url).header("accept", "application/json");
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&[u8]>,
+    ) -> Result<Value, ControllerError> {
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .header("accept", "application/json");
         if let Some(tx) = &self.transaction_id {
             req = req.header(headers::TRANSACTION_ID, tx);
         }
@@ -134,11 +168,19 @@ impl ControllerClient {
             req = req.header(headers::RESOURCE_ID, rid);
         }
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_vec());
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_vec());
         }
-        let resp = req.send().await.map_err(|e| ControllerError::Transport(error_chain(&e)))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| ControllerError::Transport(error_chain(&e)))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ControllerError::Transport(error_chain(&e)))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| ControllerError::Transport(error_chain(&e)))?;
         if !status.is_success() {
             return Err(status_error(status, &bytes));
         }
@@ -149,7 +191,12 @@ impl ControllerClient {
     }
 
     /// Sends a request and decodes the answer into `T`.
-    pub async fn request_as<T: DeserializeOwned, B: Serialize + ?Sized>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T, ControllerError> {
+    pub async fn request_as<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ControllerError> {
         let value = self.request(method, path, body).await?;
         serde_json::from_value(value).map_err(|e| ControllerError::Decode(e.to_string()))
     }
@@ -161,62 +208,129 @@ impl ControllerClient {
 
     /// `GET /aps/2/resources/<id>`.
     pub async fn get_resource(&self, id: &str) -> Result<Resource, ControllerError> {
-        self.request_as::<_, ()>(Method::GET, &format!("/aps/2/resources/{}", seg(id)), None).await
+        self.request_as::<_, ()>(Method::GET, &format!("/aps/2/resources/{}", seg(id)), None)
+            .await
     }
 
     /// `GET /aps/2/resources?<rql>`.
     pub async fn query(&self, rql: &Query) -> Result<Vec<Resource>, ControllerError> {
-        self.request_as::<_, ()>(Method::GET, &format!("/aps/2/resources?{rql}"), None).await
+        self.request_as::<_, ()>(Method::GET, &format!("/aps/2/resources?{rql}"), None)
+            .await
     }
 
     /// `POST /aps/2/resources`: create a resource (the controller provisions it through its endpoint).
     pub async fn create_resource(&self, body: &Value) -> Result<Resource, ControllerError> {
-        self.request_as(Method::POST, "/aps/2/resources", Some(body)).await
+        self.request_as(Method::POST, "/aps/2/resources", Some(body))
+            .await
     }
 
     /// `POST /aps/2/resources/<parent>/<relation>`: create a resource linked to `parent`.
-    pub async fn create_linked(&self, parent: &str, relation: &str, body: &Value) -> Result<Resource, ControllerError> {
-        self.request_as(Method::POST, &format!("/aps/2/resources/{}/{}", seg(parent), seg(relation)), Some(body)).await
+    pub async fn create_linked(
+        &self,
+        parent: &str,
+        relation: &str,
+        body: &Value,
+    ) -> Result<Resource, ControllerError> {
+        self.request_as(
+            Method::POST,
+            &format!("/aps/2/resources/{}/{}", seg(parent), seg(relation)),
+            Some(body),
+        )
+        .await
     }
 
     /// `PUT /aps/2/resources/<id>`: configure a resource.
-    pub async fn update_resource(&self, id: &str, body: &Value) -> Result<Resource, ControllerError> {
-        self.request_as(Method::PUT, &format!("/aps/2/resources/{}", seg(id)), Some(body)).await
+    pub async fn update_resource(
+        &self,
+        id: &str,
+        body: &Value,
+    ) -> Result<Resource, ControllerError> {
+        self.request_as(
+            Method::PUT,
+            &format!("/aps/2/resources/{}", seg(id)),
+            Some(body),
+        )
+        .await
     }
 
     /// `DELETE /aps/2/resources/<id>`.
     pub async fn delete_resource(&self, id: &str) -> Result<(), ControllerError> {
-        self.request::<()>(Method::DELETE, &format!("/aps/2/resources/{}", seg(id)), None).await.map(drop)
+        self.request::<()>(
+            Method::DELETE,
+            &format!("/aps/2/resources/{}", seg(id)),
+            None,
+        )
+        .await
+        .map(drop)
     }
 
     /// `POST /aps/2/resources/<id>/<relation>` with `{"aps":{"id":<other>}}`.
     pub async fn link(&self, id: &str, relation: &str, other: &str) -> Result<(), ControllerError> {
         let body = serde_json::json!({"aps": {"id": other}});
-        self.request(Method::POST, &format!("/aps/2/resources/{}/{}", seg(id), seg(relation)), Some(&body)).await.map(drop)
+        self.request(
+            Method::POST,
+            &format!("/aps/2/resources/{}/{}", seg(id), seg(relation)),
+            Some(&body),
+        )
+        .await
+        .map(drop)
     }
 
     /// `DELETE /aps/2/resources/<id>/<relation>/<other>`.
-    pub async fn unlink(&self, id: &str, relation: &str, other: &str) -> Result<(), ControllerError> {
-        let path = format!("/aps/2/resources/{}/{}/{}", seg(id), seg(relation), seg(other));
-        self.request::<()>(Method::DELETE, &path, None).await.map(drop)
+    pub async fn unlink(
+        &self,
+        id: &str,
+        relation: &str,
+        other: &str,
+    ) -> Result<(), ControllerError> {
+        let path = format!(
+            "/aps/2/resources/{}/{}/{}",
+            seg(id),
+            seg(relation),
+            seg(other)
+        );
+        self.request::<()>(Method::DELETE, &path, None)
+            .await
+            .map(drop)
     }
 
     /// `GET /aps/2/resources/<id>/<relation>`: the resources linked through a relation.
     pub async fn linked(&self, id: &str, relation: &str) -> Result<Vec<Resource>, ControllerError> {
-        self.request_as::<_, ()>(Method::GET, &format!("/aps/2/resources/{}/{}", seg(id), seg(relation)), None).await
+        self.request_as::<_, ()>(
+            Method::GET,
+            &format!("/aps/2/resources/{}/{}", seg(id), seg(relation)),
+            None,
+        )
+        .await
     }
 
     /// `POST /aps/2/applications/<instance>/<service>/`: register a resource of this application
     /// without the controller calling the endpoint back.
-    pub async fn register_own(&self, instance: &str, service: &str, body: &Value) -> Result<Resource, ControllerError> {
+    pub async fn register_own(
+        &self,
+        instance: &str,
+        service: &str,
+        body: &Value,
+    ) -> Result<Resource, ControllerError> {
         let path = format!("/aps/2/applications/{}/{}/", seg(instance), seg(service));
         self.request_as(Method::POST, &path, Some(body)).await
     }
 
     /// `PUT /aps/2/applications/<instance>/<service>/<id>`: update this application's own resource
     /// (counters, readonly properties) without a call back.
-    pub async fn update_own(&self, instance: &str, service: &str, id: &str, body: &Value) -> Result<Resource, ControllerError> {
-        let path = format!("/aps/2/applications/{}/{}/{}", seg(instance), seg(service), seg(id));
+    pub async fn update_own(
+        &self,
+        instance: &str,
+        service: &str,
+        id: &str,
+        body: &Value,
+    ) -> Result<Resource, ControllerError> {
+        let path = format!(
+            "/aps/2/applications/{}/{}/{}",
+            seg(instance),
+            seg(service),
+            seg(id)
+        );
         self.request_as(Method::PUT, &path, Some(body)).await
     }
 }
@@ -227,7 +341,11 @@ fn status_error(status: StatusCode, bytes: &[u8]) -> ControllerError {
         Some(b) => b.message.clone(),
         None => String::from_utf8_lossy(bytes).chars().take(500).collect(),
     };
-    ControllerError::Status { status: status.as_u16(), message, body }
+    ControllerError::Status {
+        status: status.as_u16(),
+        message,
+        body,
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -246,7 +364,11 @@ pub(crate) fn seg(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {
@@ -260,7 +382,10 @@ mod tests {
 
     #[test]
     fn status_errors_carry_the_aps_message() {
-        let e = status_error(StatusCode::NOT_FOUND, br#"{"code":404,"type":"NotFound","message":"gone"}"#);
+        let e = status_error(
+            StatusCode::NOT_FOUND,
+            br#"{"code":404,"type":"NotFound","message":"gone"}"#,
+        );
         assert!(e.is_not_found());
         assert!(!e.is_transient());
         assert_eq!(e.to_string(), "controller answered 404: gone");

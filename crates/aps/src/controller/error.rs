@@ -29,7 +29,9 @@ impl ControllerError {
     pub fn is_transient(&self) -> bool {
         match self {
             ControllerError::Transport(_) => true,
-            ControllerError::Status { status, .. } => matches!(status, 408 | 429 | 500 | 502 | 503 | 504),
+            ControllerError::Status { status, .. } => {
+                matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+            }
             ControllerError::Decode(_) | ControllerError::Config(_) => false,
         }
     }

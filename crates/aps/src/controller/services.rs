@@ -105,19 +105,42 @@ const TASKS: &str = "/aps/2/services/periodic-task-manager/tasks";
 
 impl ControllerClient {
     /// `POST /aps/2/resources/<subscriber>/aps/subscriptions`.
-    pub async fn subscribe(&self, subscriber: &str, sub: &EventSubscription) -> Result<EventSubscription, ControllerError> {
-        self.request_as(Method::POST, &format!("/aps/2/resources/{}/aps/subscriptions", seg(subscriber)), Some(sub)).await
+    pub async fn subscribe(
+        &self,
+        subscriber: &str,
+        sub: &EventSubscription,
+    ) -> Result<EventSubscription, ControllerError> {
+        self.request_as(
+            Method::POST,
+            &format!("/aps/2/resources/{}/aps/subscriptions", seg(subscriber)),
+            Some(sub),
+        )
+        .await
     }
 
     /// `GET /aps/2/resources/<subscriber>/aps/subscriptions`.
-    pub async fn subscriptions(&self, subscriber: &str) -> Result<Vec<EventSubscription>, ControllerError> {
-        self.request_as::<_, ()>(Method::GET, &format!("/aps/2/resources/{}/aps/subscriptions", seg(subscriber)), None).await
+    pub async fn subscriptions(
+        &self,
+        subscriber: &str,
+    ) -> Result<Vec<EventSubscription>, ControllerError> {
+        self.request_as::<_, ()>(
+            Method::GET,
+            &format!("/aps/2/resources/{}/aps/subscriptions", seg(subscriber)),
+            None,
+        )
+        .await
     }
 
     /// `DELETE /aps/2/resources/<subscriber>/aps/subscriptions/<id>`.
     pub async fn unsubscribe(&self, subscriber: &str, id: &str) -> Result<(), ControllerError> {
-        let path = format!("/aps/2/resources/{}/aps/subscriptions/{}", seg(subscriber), seg(id));
-        self.request::<()>(Method::DELETE, &path, None).await.map(drop)
+        let path = format!(
+            "/aps/2/resources/{}/aps/subscriptions/{}",
+            seg(subscriber),
+            seg(id)
+        );
+        self.request::<()>(Method::DELETE, &path, None)
+            .await
+            .map(drop)
     }
 
     /// `POST .../notification-manager/notifications`; returns the stored notification.
@@ -126,8 +149,17 @@ impl ControllerClient {
     }
 
     /// `PUT .../notification-manager/notifications/<id>`.
-    pub async fn update_notification(&self, id: &str, n: &Notification) -> Result<Value, ControllerError> {
-        self.request(Method::PUT, &format!("{NOTIFICATIONS}/{}", seg(id)), Some(n)).await
+    pub async fn update_notification(
+        &self,
+        id: &str,
+        n: &Notification,
+    ) -> Result<Value, ControllerError> {
+        self.request(
+            Method::PUT,
+            &format!("{NOTIFICATIONS}/{}", seg(id)),
+            Some(n),
+        )
+        .await
     }
 
     /// `POST .../periodic-task-manager/tasks`.
@@ -137,12 +169,19 @@ impl ControllerClient {
 
     /// `PUT .../periodic-task-manager/tasks/<uuid>`.
     pub async fn update_task(&self, task: &PeriodicTask) -> Result<Value, ControllerError> {
-        self.request(Method::PUT, &format!("{TASKS}/{}", seg(&task.task_uuid)), Some(task)).await
+        self.request(
+            Method::PUT,
+            &format!("{TASKS}/{}", seg(&task.task_uuid)),
+            Some(task),
+        )
+        .await
     }
 
     /// `DELETE .../periodic-task-manager/tasks/<uuid>`.
     pub async fn delete_task(&self, uuid: &str) -> Result<(), ControllerError> {
-        self.request::<()>(Method::DELETE, &format!("{TASKS}/{}", seg(uuid)), None).await.map(drop)
+        self.request::<()>(Method::DELETE, &format!("{TASKS}/{}", seg(uuid)), None)
+            .await
+            .map(drop)
     }
 
     /// `GET .../periodic-task-manager/tasks`.

@@ -51,7 +51,10 @@ pub fn main() -> ExitCode {
         }
     };
     crate::telemetry::init_logging(&config.log, config.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("oxaps: cannot start the async runtime: {e}");

@@ -33,7 +33,10 @@ pub enum JobsCommand {
 /// `oxaps migrate`.
 pub async fn migrate(config: Config) -> anyhow::Result<()> {
     Store::open(&config.database_url).await?;
-    println!("database {} is up to date", redact_url(&config.database_url));
+    println!(
+        "database {} is up to date",
+        redact_url(&config.database_url)
+    );
     Ok(())
 }
 
@@ -57,7 +60,13 @@ pub async fn instances(config: Config) -> anyhow::Result<()> {
     }
     for i in rows {
         let fp = aps::pem::first_cert_fingerprint(&i.controller_cert_pem).unwrap_or_default();
-        println!("{}  controller={}  controller-cert-sha256={}  check={}", i.id, i.controller_uri, fp, i.controller_check.as_deref().unwrap_or("pending"));
+        println!(
+            "{}  controller={}  controller-cert-sha256={}  check={}",
+            i.id,
+            i.controller_uri,
+            fp,
+            i.controller_check.as_deref().unwrap_or("pending")
+        );
     }
     Ok(())
 }
@@ -67,9 +76,21 @@ pub async fn jobs(config: Config, cmd: JobsCommand) -> anyhow::Result<()> {
     let store = Store::open(&config.database_url).await?;
     let queue = Queue::new(store.pool().clone())?;
     match cmd {
-        JobsCommand::List { status, instance, limit } => {
-            let status = status.map(|s| s.parse::<JobStatus>()).transpose().map_err(anyhow::Error::msg)?;
-            let filter = ListFilter { status, instance_id: instance, limit: Some(limit), ..ListFilter::default() };
+        JobsCommand::List {
+            status,
+            instance,
+            limit,
+        } => {
+            let status = status
+                .map(|s| s.parse::<JobStatus>())
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let filter = ListFilter {
+                status,
+                instance_id: instance,
+                limit: Some(limit),
+                ..ListFilter::default()
+            };
             for job in queue.list(&filter).await? {
                 println!(
                     "{}  {:<9} {:<32} attempts={}/{}  key={}  {}",

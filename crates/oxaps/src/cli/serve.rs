@@ -6,7 +6,11 @@ use crate::node::Node;
 /// Runs a node until SIGINT or SIGTERM, then drains it.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let node = Node::start(config).await?;
-    eprintln!("oxaps endpoint: {}  (TLS SHA-256 {})", node.endpoint_url(), node.tls_fingerprint);
+    eprintln!(
+        "oxaps endpoint: {}  (TLS SHA-256 {})",
+        node.endpoint_url(),
+        node.tls_fingerprint
+    );
     eprintln!("admin:          http://{}/metrics", node.admin_addr);
     shutdown_signal().await;
     tracing::info!("shutting down");

@@ -22,22 +22,32 @@ pub struct RequestContext {
 }
 
 fn header(map: &HeaderMap, name: &str) -> Option<String> {
-    map.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    map.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 impl RequestContext {
     /// Reads the headers; the two mandatory ones produce the PHP runtime's errors when missing.
     pub fn from_headers(map: &HeaderMap) -> Result<Self, ApsError> {
-        let instance_id = header(map, headers::INSTANCE_ID).ok_or_else(|| ApsError::internal("APS-Instance-Id header not set."))?;
-        let controller_uri = header(map, headers::CONTROLLER_URI).ok_or_else(|| ApsError::internal("APS-Controller-URI header not set."))?;
+        let instance_id = header(map, headers::INSTANCE_ID)
+            .ok_or_else(|| ApsError::internal("APS-Instance-Id header not set."))?;
+        let controller_uri = header(map, headers::CONTROLLER_URI)
+            .ok_or_else(|| ApsError::internal("APS-Controller-URI header not set."))?;
         if !is_plausible_id(&instance_id) {
-            return Err(ApsError::bad_request("APS-Instance-Id header is not a valid APS id."));
+            return Err(ApsError::bad_request(
+                "APS-Instance-Id header is not a valid APS id.",
+            ));
         }
         Ok(RequestContext {
             instance_id,
             controller_uri,
             transaction_id: header(map, headers::TRANSACTION_ID),
-            phase: header(map, headers::REQUEST_PHASE).map(|p| RequestPhase::parse(&p)).unwrap_or_default(),
+            phase: header(map, headers::REQUEST_PHASE)
+                .map(|p| RequestPhase::parse(&p))
+                .unwrap_or_default(),
             identity_id: header(map, headers::IDENTITY_ID),
             aps_version: header(map, headers::VERSION),
         })
@@ -46,7 +56,11 @@ impl RequestContext {
 
 /// APS ids are UUIDs; accept any short token of id characters so tests and other controllers work.
 pub fn is_plausible_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]
@@ -56,15 +70,26 @@ mod tests {
     fn map(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut m = HeaderMap::new();
         for (k, v) in pairs {
-            m.insert(http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+            m.insert(
+                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
         }
         m
     }
 
     #[test]
     fn missing_instance_header_gives_the_php_runtime_message() {
-        let e = RequestContext::from_headers(&map(&[("APS-Controller-URI", "https://c/")])).unwrap_err();
-        assert_eq!(e.body(), aps::ErrorBody { code: 500, kind: "Exception".into(), message: "APS-Instance-Id header not set.".into() });
+        let e = RequestContext::from_headers(&map(&[("APS-Controller-URI", "https://c/")]))
+            .unwrap_err();
+        assert_eq!(
+            e.body(),
+            aps::ErrorBody {
+                code: 500,
+                kind: "Exception".into(),
+                message: "APS-Instance-Id header not set.".into()
+            }
+        );
     }
 
     #[test]
@@ -90,7 +115,11 @@ mod tests {
 
     #[test]
     fn hostile_instance_ids_are_rejected() {
-        let e = RequestContext::from_headers(&map(&[("aps-instance-id", "../../etc"), ("aps-controller-uri", "https://c/")])).unwrap_err();
+        let e = RequestContext::from_headers(&map(&[
+            ("aps-instance-id", "../../etc"),
+            ("aps-controller-uri", "https://c/"),
+        ]))
+        .unwrap_err();
         assert_eq!(e.status, 400);
     }
 }

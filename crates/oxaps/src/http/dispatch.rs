@@ -55,7 +55,11 @@ impl OpKind {
 pub async fn handle(State(app): State<Arc<App>>, req: Request<Body>) -> Response {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
-    let peer = parts.extensions.get::<PeerCertificate>().cloned().unwrap_or_default();
+    let peer = parts
+        .extensions
+        .get::<PeerCertificate>()
+        .cloned()
+        .unwrap_or_default();
     let path = parts.uri.path().to_owned();
     let Some(target) = route::parse(&app.base_path, &path) else {
         return finish("none", OpKind::Unknown, started, Err(no_route(&path)));
@@ -63,7 +67,9 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request<Body>) -> Response
     let (service_name, segments) = match target {
         Target::Service { service, segments } => (service, segments),
         Target::Api { .. } => {
-            let e = ApsError::not_implemented("The OX web UI API is not implemented by this version of oxaps.");
+            let e = ApsError::not_implemented(
+                "The OX web UI API is not implemented by this version of oxaps.",
+            );
             return finish("api", OpKind::Unknown, started, Err(e));
         }
     };
@@ -81,8 +87,17 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request<Body>) -> Response
         phase = ctx.phase.as_str(),
     );
     let query = parse_query(parts.uri.query());
-    let request = Incoming { service: service_name, method: parts.method, segments, query, peer, path };
-    let (op, result) = serve(app, service_name, ctx, request, body).instrument(span.clone()).await;
+    let request = Incoming {
+        service: service_name,
+        method: parts.method,
+        segments,
+        query,
+        peer,
+        path,
+    };
+    let (op, result) = serve(app, service_name, ctx, request, body)
+        .instrument(span.clone())
+        .await;
     span.in_scope(|| finish(service_name, op, started, result))
 }
 
@@ -95,7 +110,13 @@ struct Incoming {
     path: String,
 }
 
-async fn serve(app: Arc<App>, service_name: &'static str, ctx: RequestContext, req: Incoming, body: Body) -> (OpKind, Result<Reply, ApsError>) {
+async fn serve(
+    app: Arc<App>,
+    service_name: &'static str,
+    ctx: RequestContext,
+    req: Incoming,
+    body: Body,
+) -> (OpKind, Result<Reply, ApsError>) {
     let Some(service) = app.services.get(service_name).cloned() else {
         return (OpKind::Unknown, Err(no_route(&req.path)));
     };
@@ -106,7 +127,10 @@ async fn serve(app: Arc<App>, service_name: &'static str, ctx: RequestContext, r
     let bytes = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
         Ok(b) => b,
         Err(_) => {
-            let e = ApsError::payload_too_large(format!("Request body exceeds the limit of {} bytes.", app.config.max_body_bytes));
+            let e = ApsError::payload_too_large(format!(
+                "Request body exceeds the limit of {} bytes.",
+                app.config.max_body_bytes
+            ));
             return (op, Err(e));
         }
     };
@@ -114,7 +138,10 @@ async fn serve(app: Arc<App>, service_name: &'static str, ctx: RequestContext, r
         Ok(call) => call,
         Err(e) => return (op, Err(e)),
     };
-    (op, invoke(service.as_ref(), &call, target, &bytes, req.query).await)
+    (
+        op,
+        invoke(service.as_ref(), &call, target, &bytes, req.query).await,
+    )
 }
 
 /// What a request addresses on a service, decided from method and path before any I/O.
@@ -136,23 +163,37 @@ fn classify(service: &dyn ApsService, req: &Incoming) -> (OpKind, Option<Address
     if !segs.is_empty()
         && let Some((name, params)) = def.find_operation(verb, &segs, true)
     {
-        return (OpKind::Operation, Some(Addressed::Operation(None, name.to_owned(), params)));
+        return (
+            OpKind::Operation,
+            Some(Addressed::Operation(None, name.to_owned(), params)),
+        );
     }
     let addressed = match (&req.method, segs.as_slice()) {
         (&Method::POST, []) => Some((OpKind::Provision, Addressed::Provision)),
         (&Method::GET, [id]) => Some((OpKind::Retrieve, Addressed::Retrieve(id.to_string()))),
         (&Method::PUT, [id]) => Some((OpKind::Configure, Addressed::Configure(id.to_string()))),
-        (&Method::DELETE, [id]) => Some((OpKind::Unprovision, Addressed::Unprovision(id.to_string()))),
-        (&Method::POST, [id, "upgrade"]) if service.name() == ROOT_SERVICE => Some((OpKind::Upgrade, Addressed::Upgrade(id.to_string()))),
+        (&Method::DELETE, [id]) => {
+            Some((OpKind::Unprovision, Addressed::Unprovision(id.to_string())))
+        }
+        (&Method::POST, [id, "upgrade"]) if service.name() == ROOT_SERVICE => {
+            Some((OpKind::Upgrade, Addressed::Upgrade(id.to_string())))
+        }
         (_, [id, rest @ ..]) if !rest.is_empty() => {
             if let Some((name, params)) = def.find_operation(verb, rest, false) {
-                Some((OpKind::Operation, Addressed::Operation(Some(id.to_string()), name.to_owned(), params)))
+                Some((
+                    OpKind::Operation,
+                    Addressed::Operation(Some(id.to_string()), name.to_owned(), params),
+                ))
             } else {
                 match (&req.method, rest) {
-                    (&Method::POST, [rel]) if def.relations.contains_key(*rel) => Some((OpKind::Link, Addressed::Link(id.to_string(), rel.to_string()))),
-                    (&Method::DELETE, [rel, other]) if def.relations.contains_key(*rel) => {
-                        Some((OpKind::Unlink, Addressed::Unlink(id.to_string(), rel.to_string(), other.to_string())))
-                    }
+                    (&Method::POST, [rel]) if def.relations.contains_key(*rel) => Some((
+                        OpKind::Link,
+                        Addressed::Link(id.to_string(), rel.to_string()),
+                    )),
+                    (&Method::DELETE, [rel, other]) if def.relations.contains_key(*rel) => Some((
+                        OpKind::Unlink,
+                        Addressed::Unlink(id.to_string(), rel.to_string(), other.to_string()),
+                    )),
                     _ => None,
                 }
             }
@@ -166,46 +207,94 @@ fn classify(service: &dyn ApsService, req: &Incoming) -> (OpKind, Option<Address
 }
 
 /// Finds the instance and checks the TLS client certificate against its controller certificate.
-async fn authenticate(app: &Arc<App>, ctx: RequestContext, req: &Incoming, op: OpKind) -> Result<Call, ApsError> {
-    let instance = app.store.instance(&ctx.instance_id).await.map_err(internal)?;
+async fn authenticate(
+    app: &Arc<App>,
+    ctx: RequestContext,
+    req: &Incoming,
+    op: OpKind,
+) -> Result<Call, ApsError> {
+    let instance = app
+        .store
+        .instance(&ctx.instance_id)
+        .await
+        .map_err(internal)?;
     let Some(instance) = instance else {
         let installing = op == OpKind::Provision && req.segments.is_empty();
-        let repeated_uninstall = op == OpKind::Unprovision && req.segments.first() == Some(&ctx.instance_id);
+        let repeated_uninstall =
+            op == OpKind::Unprovision && req.segments.first() == Some(&ctx.instance_id);
         if req.service == ROOT_SERVICE && (installing || repeated_uninstall) {
             // Installation: trust on first use, checked against the body by the root service.
             // A repeated uninstall finds nothing to remove and succeeds without touching state.
-            return Ok(Call { app: app.clone(), ctx, instance: None, peer_certificate: req.peer.0.clone() });
+            return Ok(Call {
+                app: app.clone(),
+                ctx,
+                instance: None,
+                peer_certificate: req.peer.0.clone(),
+            });
         }
-        return Err(ApsError::not_found(format!("Application instance {} is not installed on this endpoint.", ctx.instance_id)));
+        return Err(ApsError::not_found(format!(
+            "Application instance {} is not installed on this endpoint.",
+            ctx.instance_id
+        )));
     };
     if app.config.check_client_cert {
         let Some(presented) = &req.peer.0 else {
             return Err(ApsError::forbidden("A TLS client certificate is required."));
         };
-        let stored = base64::engine::general_purpose::STANDARD.decode(&instance.controller_cert_der).map_err(|_| internal("stored controller certificate is corrupt"))?;
+        let stored = base64::engine::general_purpose::STANDARD
+            .decode(&instance.controller_cert_der)
+            .map_err(|_| internal("stored controller certificate is corrupt"))?;
         if stored.as_slice() != presented.as_slice() {
             warn!(presented_sha256 = %aps::pem::fingerprint(presented), "client certificate is not the instance's controller certificate");
-            return Err(ApsError::forbidden("The TLS client certificate is not the controller certificate of this application instance."));
+            return Err(ApsError::forbidden(
+                "The TLS client certificate is not the controller certificate of this application instance.",
+            ));
         }
     }
     if instance.controller_uri != ctx.controller_uri {
-        app.store.set_controller_uri(&instance.id, &ctx.controller_uri).await.map_err(internal)?;
+        app.store
+            .set_controller_uri(&instance.id, &ctx.controller_uri)
+            .await
+            .map_err(internal)?;
         app.forget_controller(&instance.id);
     }
-    Ok(Call { app: app.clone(), ctx, instance: Some(instance), peer_certificate: req.peer.0.clone() })
+    Ok(Call {
+        app: app.clone(),
+        ctx,
+        instance: Some(instance),
+        peer_certificate: req.peer.0.clone(),
+    })
 }
 
-async fn invoke(service: &dyn ApsService, call: &Call, target: Addressed, bytes: &[u8], query: BTreeMap<String, String>) -> Result<Reply, ApsError> {
+async fn invoke(
+    service: &dyn ApsService,
+    call: &Call,
+    target: Addressed,
+    bytes: &[u8],
+    query: BTreeMap<String, String>,
+) -> Result<Reply, ApsError> {
     match target {
         Addressed::Provision => service.provision(call, resource_body(bytes)?).await,
         Addressed::Retrieve(id) => service.retrieve(call, &id).await,
         Addressed::Configure(id) => service.configure(call, &id, resource_body(bytes)?).await,
         Addressed::Unprovision(id) => service.unprovision(call, &id).await,
-        Addressed::Link(id, rel) => service.link(call, &id, &rel, json_body(bytes)?.unwrap_or(Value::Null)).await,
+        Addressed::Link(id, rel) => {
+            service
+                .link(call, &id, &rel, json_body(bytes)?.unwrap_or(Value::Null))
+                .await
+        }
         Addressed::Unlink(id, rel, other) => service.unlink(call, &id, &rel, &other).await,
-        Addressed::Upgrade(id) => service.upgrade(call, &id, query.get("version").map(String::as_str)).await,
+        Addressed::Upgrade(id) => {
+            service
+                .upgrade(call, &id, query.get("version").map(String::as_str))
+                .await
+        }
         Addressed::Operation(id, name, path) => {
-            let input = OperationInput { path, query, body: json_body(bytes)? };
+            let input = OperationInput {
+                path,
+                query,
+                body: json_body(bytes)?,
+            };
             service.operation(call, id.as_deref(), &name, input).await
         }
     }
@@ -215,23 +304,36 @@ fn json_body(bytes: &[u8]) -> Result<Option<Value>, ApsError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(bytes).map(Some).map_err(|e| ApsError::bad_request(format!("Malformed JSON in request body: {e}")))
+    serde_json::from_slice(bytes)
+        .map(Some)
+        .map_err(|e| ApsError::bad_request(format!("Malformed JSON in request body: {e}")))
 }
 
 fn resource_body(bytes: &[u8]) -> Result<Resource, ApsError> {
     match json_body(bytes)? {
-        Some(v @ Value::Object(_)) => serde_json::from_value(v).map_err(|e| ApsError::bad_request(format!("Malformed resource in request body: {e}"))),
-        Some(_) => Err(ApsError::bad_request("The request body must be a JSON object.")),
-        None => Err(ApsError::bad_request("The request body is empty; a resource JSON object is required.")),
+        Some(v @ Value::Object(_)) => serde_json::from_value(v)
+            .map_err(|e| ApsError::bad_request(format!("Malformed resource in request body: {e}"))),
+        Some(_) => Err(ApsError::bad_request(
+            "The request body must be a JSON object.",
+        )),
+        None => Err(ApsError::bad_request(
+            "The request body is empty; a resource JSON object is required.",
+        )),
     }
 }
 
 fn parse_query(query: Option<&str>) -> BTreeMap<String, String> {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect()
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
 }
 
-
-fn finish(service: &'static str, op: OpKind, started: Instant, result: Result<Reply, ApsError>) -> Response {
+fn finish(
+    service: &'static str,
+    op: OpKind,
+    started: Instant,
+    result: Result<Reply, ApsError>,
+) -> Response {
     let response = match result {
         Ok(reply) => reply_response(reply),
         Err(e) => {
@@ -244,8 +346,13 @@ fn finish(service: &'static str, op: OpKind, started: Instant, result: Result<Re
         }
     };
     let status = response.status().as_u16().to_string();
-    let labels = [("service", service.to_string()), ("operation", op.as_str().to_string()), ("status", status)];
+    let labels = [
+        ("service", service.to_string()),
+        ("operation", op.as_str().to_string()),
+        ("status", status),
+    ];
     metrics::counter!("oxaps_requests_total", &labels).increment(1);
-    metrics::histogram!("oxaps_request_duration_seconds", &labels[..2]).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("oxaps_request_duration_seconds", &labels[..2])
+        .record(started.elapsed().as_secs_f64());
     response
 }

@@ -11,7 +11,10 @@ use crate::services::Reply;
 fn json_response(status: StatusCode, body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
     let mut resp = (status, bytes).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     resp
 }
 
@@ -21,12 +24,28 @@ pub fn reply_response(reply: Reply) -> Response {
         Reply::Ok(body) => json_response(StatusCode::OK, &body),
         Reply::Created(body) => json_response(StatusCode::CREATED, &body),
         Reply::NoContent => StatusCode::NO_CONTENT.into_response(),
-        Reply::Accepted { body, info, retry_after } => {
-            let mut resp = json_response(StatusCode::ACCEPTED, &body.unwrap_or_else(|| Value::Object(Default::default())));
+        Reply::Accepted {
+            body,
+            info,
+            retry_after,
+        } => {
+            let mut resp = json_response(
+                StatusCode::ACCEPTED,
+                &body.unwrap_or_else(|| Value::Object(Default::default())),
+            );
             let h = resp.headers_mut();
             h.insert(headers::RETRY_TIMEOUT, HeaderValue::from(retry_after));
             // APS-Info is free text; keep it to visible ASCII so it is always a valid header value.
-            let info: String = info.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' }).collect();
+            let info: String = info
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_graphic() || c == ' ' {
+                        c
+                    } else {
+                        '?'
+                    }
+                })
+                .collect();
             if let Ok(v) = HeaderValue::from_str(&info) {
                 h.insert(headers::INFO, v);
             }
@@ -44,7 +63,11 @@ pub fn error_response(error: &ApsError) -> Response {
 
 /// The 404 for a path no service answers, worded as the PHP runtime words it.
 pub fn no_route(path: &str) -> ApsError {
-    ApsError::new(404, "RuntimeException", format!("Not Found: No appropriate method found for url {path}"))
+    ApsError::new(
+        404,
+        "RuntimeException",
+        format!("Not Found: No appropriate method found for url {path}"),
+    )
 }
 
 #[cfg(test)]
@@ -53,7 +76,11 @@ mod tests {
 
     #[test]
     fn accepted_sets_aps_headers() {
-        let r = reply_response(Reply::Accepted { body: None, info: "Creating context\n".into(), retry_after: 30 });
+        let r = reply_response(Reply::Accepted {
+            body: None,
+            info: "Creating context\n".into(),
+            retry_after: 30,
+        });
         assert_eq!(r.status(), StatusCode::ACCEPTED);
         assert_eq!(r.headers()[headers::RETRY_TIMEOUT], "30");
         assert_eq!(r.headers()[headers::INFO], "Creating context?");

@@ -67,7 +67,9 @@ fn strip_base<'a>(base: &str, path: &'a str) -> Option<&'a str> {
 }
 
 fn decode(segment: &str) -> String {
-    percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -75,7 +77,10 @@ mod tests {
     use super::*;
 
     fn svc(service: &'static str, segments: &[&str]) -> Option<Target> {
-        Some(Target::Service { service, segments: segments.iter().map(|s| s.to_string()).collect() })
+        Some(Target::Service {
+            service,
+            segments: segments.iter().map(|s| s.to_string()).collect(),
+        })
     }
 
     #[test]
@@ -84,13 +89,22 @@ mod tests {
         assert_eq!(parse("/", "/globals/"), svc("globals", &[]));
         assert_eq!(parse("/", "/user/u1"), svc("user", &["u1"]));
         assert_eq!(parse("/", "/user/u1/"), svc("user", &["u1"]));
-        assert_eq!(parse("/", "/tenant/t1/users/u1"), svc("tenant", &["t1", "users", "u1"]));
+        assert_eq!(
+            parse("/", "/tenant/t1/users/u1"),
+            svc("tenant", &["t1", "users", "u1"])
+        );
     }
 
     #[test]
     fn base_path_is_required_and_stripped() {
-        assert_eq!(parse("/openxchange/", "/openxchange/globals"), svc("globals", &[]));
-        assert_eq!(parse("/openxchange/", "/openxchange/globals/"), svc("globals", &[]));
+        assert_eq!(
+            parse("/openxchange/", "/openxchange/globals"),
+            svc("globals", &[])
+        );
+        assert_eq!(
+            parse("/openxchange/", "/openxchange/globals/"),
+            svc("globals", &[])
+        );
         assert_eq!(parse("/openxchange/", "/globals"), None);
         assert_eq!(parse("/openxchange/", "/openxchangeglobals"), None);
         assert_eq!(parse("/openxchange/", "/openxchange"), None);
@@ -103,14 +117,18 @@ mod tests {
         assert_eq!(parse("/", "/globalsx"), None);
         assert_eq!(
             parse("/", "/api/getupsellresources/a%40b.example"),
-            Some(Target::Api { segments: vec!["getupsellresources".into(), "a@b.example".into()] })
+            Some(Target::Api {
+                segments: vec!["getupsellresources".into(), "a@b.example".into()]
+            })
         );
     }
 
     #[test]
     fn every_model_service_routes() {
         for s in SERVICES {
-            assert!(matches!(parse("/", &format!("/{s}/x")), Some(Target::Service { service, .. }) if service == *s));
+            assert!(
+                matches!(parse("/", &format!("/{s}/x")), Some(Target::Service { service, .. }) if service == *s)
+            );
         }
     }
 }

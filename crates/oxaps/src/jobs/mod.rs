@@ -1,5 +1,6 @@
 //! The connector's job kinds. Each handler is idempotent: it may run more than once.
 
+pub mod store_only_apply;
 pub mod verify_controller;
 
 use std::sync::Arc;
@@ -12,5 +13,6 @@ use crate::app::App;
 pub fn registry(app: &Arc<App>) -> Registry {
     let mut registry = Registry::new();
     registry.register(verify_controller::Handler::new(app.clone()));
+    registry.register(store_only_apply::Handler::new(app.clone()));
     registry
 }

@@ -15,10 +15,14 @@ pub const KIND: &str = "instance.verify-controller";
 
 /// The job for an instance, keyed so a repeated installation makes no second job.
 pub fn job(instance_id: &str) -> NewJob {
-    NewJob::new(KIND, format!("{instance_id}/{instance_id}/verify-controller"), json!({"instance_id": instance_id}))
-        .instance(instance_id)
-        .resource(instance_id)
-        .max_attempts(8)
+    NewJob::new(
+        KIND,
+        format!("{instance_id}/{instance_id}/verify-controller"),
+        json!({"instance_id": instance_id}),
+    )
+    .instance(instance_id)
+    .resource(instance_id)
+    .max_attempts(8)
 }
 
 /// Runs [`KIND`] jobs.
@@ -29,12 +33,21 @@ pub struct Handler {
 impl Handler {
     /// A handler over the application (held weakly: the app owns the workers).
     pub fn new(app: Arc<App>) -> Self {
-        Handler { app: Arc::downgrade(&app) }
+        Handler {
+            app: Arc::downgrade(&app),
+        }
     }
 
     async fn verify(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self.app.upgrade().ok_or_else(|| JobError::transient("application is shutting down"))?;
-        let id = job.payload.get("instance_id").and_then(Value::as_str).ok_or_else(|| JobError::permanent("payload has no instance_id"))?;
+        let app = self
+            .app
+            .upgrade()
+            .ok_or_else(|| JobError::transient("application is shutting down"))?;
+        let id = job
+            .payload
+            .get("instance_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| JobError::permanent("payload has no instance_id"))?;
         let Some(instance) = app.store.instance(id).await.map_err(JobError::transient)? else {
             return Ok(Some(json!({"skipped": "instance no longer installed"})));
         };
@@ -43,13 +56,32 @@ impl Handler {
         metrics::counter!("oxaps_outbound_calls_total", "target" => "controller", "outcome" => if outcome.is_ok() { "ok" } else { "error" }).increment(1);
         match outcome {
             Ok(resource) => {
-                let note = format!("ok: controller returned {}", resource.aps.type_id.as_deref().unwrap_or("the instance resource"));
-                app.store.set_controller_check(id, &note).await.map_err(JobError::transient)?;
-                Ok(Some(json!({"controller": client.base_url(), "status": "ok"})))
+                let note = format!(
+                    "ok: controller returned {}",
+                    resource
+                        .aps
+                        .type_id
+                        .as_deref()
+                        .unwrap_or("the instance resource")
+                );
+                app.store
+                    .set_controller_check(id, &note)
+                    .await
+                    .map_err(JobError::transient)?;
+                Ok(Some(
+                    json!({"controller": client.base_url(), "status": "ok"}),
+                ))
             }
             Err(e) => {
-                app.store.set_controller_check(id, &format!("failed: {e}")).await.map_err(JobError::transient)?;
-                if e.is_transient() { Err(JobError::transient(e)) } else { Err(JobError::permanent(e)) }
+                app.store
+                    .set_controller_check(id, &format!("failed: {e}"))
+                    .await
+                    .map_err(JobError::transient)?;
+                if e.is_transient() {
+                    Err(JobError::transient(e))
+                } else {
+                    Err(JobError::permanent(e))
+                }
             }
         }
     }

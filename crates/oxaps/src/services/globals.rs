@@ -38,17 +38,32 @@ impl Globals {
         if let Some(id) = body.id()
             && id != instance_id
         {
-            return Err(ApsError::bad_request(format!("aps.id {id} does not match the APS-Instance-ID header {instance_id}.")));
+            return Err(ApsError::bad_request(format!(
+                "aps.id {id} does not match the APS-Instance-ID header {instance_id}."
+            )));
         }
         let x509 = body.aps.extra.remove("x509").unwrap_or(Value::Null);
-        let (self_bundle, controller_pem) = match (x509.get("self").and_then(Value::as_str), x509.get("controller").and_then(Value::as_str)) {
+        let (self_bundle, controller_pem) = match (
+            x509.get("self").and_then(Value::as_str),
+            x509.get("controller").and_then(Value::as_str),
+        ) {
             (Some(s), Some(c)) => (s, c),
-            _ => return Err(ApsError::bad_request("Instance installation requires aps.x509.self and aps.x509.controller.")),
+            _ => {
+                return Err(ApsError::bad_request(
+                    "Instance installation requires aps.x509.self and aps.x509.controller.",
+                ));
+            }
         };
-        let identity = aps::pem::split_bundle(self_bundle).map_err(|e| ApsError::bad_request(format!("aps.x509.self: {e}")))?;
-        let controller_der = aps::pem::first_certificate(controller_pem).map_err(|e| ApsError::bad_request(format!("aps.x509.controller: {e}")))?;
-        if call.app.config.check_client_cert && call.peer_certificate.as_deref().map(Vec::as_slice) != Some(controller_der.as_ref()) {
-            return Err(ApsError::forbidden("The TLS client certificate must be the controller certificate sent in aps.x509.controller."));
+        let identity = aps::pem::split_bundle(self_bundle)
+            .map_err(|e| ApsError::bad_request(format!("aps.x509.self: {e}")))?;
+        let controller_der = aps::pem::first_certificate(controller_pem)
+            .map_err(|e| ApsError::bad_request(format!("aps.x509.controller: {e}")))?;
+        if call.app.config.check_client_cert
+            && call.peer_certificate.as_deref().map(Vec::as_slice) != Some(controller_der.as_ref())
+        {
+            return Err(ApsError::forbidden(
+                "The TLS client certificate must be the controller certificate sent in aps.x509.controller.",
+            ));
         }
         body.aps.id = Some(instance_id.clone());
         let app = &call.app;
@@ -58,7 +73,8 @@ impl Globals {
             id: instance_id.clone(),
             controller_uri: call.ctx.controller_uri.clone(),
             controller_cert_pem: controller_pem.to_owned(),
-            controller_cert_der: base64::engine::general_purpose::STANDARD.encode(controller_der.as_ref()),
+            controller_cert_der: base64::engine::general_purpose::STANDARD
+                .encode(controller_der.as_ref()),
             instance_cert_pem: identity.cert_pem.clone(),
             instance_key_sealed: app.secrets.seal(&identity.key_pem),
         };
@@ -72,10 +88,17 @@ impl Globals {
             revision: 1,
         };
         let mut tx = app.store.pool().begin().await.map_err(internal)?;
-        let inserted = Store::insert_instance(&mut tx, &new).await.map_err(internal)?;
+        let inserted = Store::insert_instance(&mut tx, &new)
+            .await
+            .map_err(internal)?;
         if inserted {
-            Store::insert_resource(&mut tx, &row).await.map_err(internal)?;
-            app.queue.enqueue(&mut tx, verify_controller::job(&instance_id)).await.map_err(internal)?;
+            Store::insert_resource(&mut tx, &row)
+                .await
+                .map_err(internal)?;
+            app.queue
+                .enqueue(&mut tx, verify_controller::job(&instance_id))
+                .await
+                .map_err(internal)?;
         }
         tx.commit().await.map_err(internal)?;
         if !inserted {
@@ -90,9 +113,18 @@ impl Globals {
     async fn load(&self, call: &Call, id: &str) -> Result<Resource, ApsError> {
         let instance = call.instance()?;
         if id != instance.id {
-            return Err(ApsError::not_found(format!("globals resource {id} is not this instance's ({}).", instance.id)));
+            return Err(ApsError::not_found(format!(
+                "globals resource {id} is not this instance's ({}).",
+                instance.id
+            )));
         }
-        let row = call.app.store.resource(&instance.id, id).await.map_err(internal)?.ok_or_else(|| ApsError::not_found(format!("globals resource {id} not found.")))?;
+        let row = call
+            .app
+            .store
+            .resource(&instance.id, id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| ApsError::not_found(format!("globals resource {id} not found.")))?;
         let mut resource: Resource = serde_json::from_value(row.body).map_err(internal)?;
         sealing::open(&self.def, &call.app.secrets, &mut resource.props).map_err(internal)?;
         Ok(resource)
@@ -121,14 +153,21 @@ impl ApsService for Globals {
         Ok(Reply::Ok(self.load(call, id).await?.to_value()))
     }
 
-    async fn configure(&self, call: &Call, id: &str, mut body: Resource) -> Result<Reply, ApsError> {
+    async fn configure(
+        &self,
+        call: &Call,
+        id: &str,
+        mut body: Resource,
+    ) -> Result<Reply, ApsError> {
         let current = self.load(call, id).await?;
         body.aps.extra.remove("x509");
         body.aps.id = current.aps.id.clone();
         let mut stored = body.clone();
         sealing::seal(&self.def, &call.app.secrets, &mut stored.props);
         let mut conn = call.app.store.pool().acquire().await.map_err(internal)?;
-        Store::update_resource(&mut conn, id, id, ResourceStatus::Ready, &stored.to_value()).await.map_err(internal)?;
+        Store::update_resource(&mut conn, id, id, ResourceStatus::Ready, &stored.to_value())
+            .await
+            .map_err(internal)?;
         Ok(Reply::Ok(body.to_value()))
     }
 
@@ -138,25 +177,43 @@ impl ApsService for Globals {
             return Ok(Reply::NoContent);
         };
         if id != instance.id {
-            return Err(ApsError::not_found(format!("globals resource {id} is not this instance's.")));
+            return Err(ApsError::not_found(format!(
+                "globals resource {id} is not this instance's."
+            )));
         }
         let mut tx = call.app.store.pool().begin().await.map_err(internal)?;
-        Store::delete_instance(&mut tx, id).await.map_err(internal)?;
+        Store::delete_instance(&mut tx, id)
+            .await
+            .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         call.app.forget_controller(id);
         tracing::info!(instance_id = id, "application instance removed");
         Ok(Reply::NoContent)
     }
 
-    async fn upgrade(&self, call: &Call, id: &str, from_version: Option<&str>) -> Result<Reply, ApsError> {
+    async fn upgrade(
+        &self,
+        call: &Call,
+        id: &str,
+        from_version: Option<&str>,
+    ) -> Result<Reply, ApsError> {
         let instance = call.instance()?;
         if id != instance.id {
-            return Err(ApsError::not_found(format!("globals resource {id} is not this instance's.")));
+            return Err(ApsError::not_found(format!(
+                "globals resource {id} is not this instance's."
+            )));
         }
         let from = from_version.unwrap_or("unknown");
-        call.app.store.set_upgraded_from(id, from).await.map_err(internal)?;
-        tracing::info!(instance_id = id, from_version = from, "application instance upgraded");
+        call.app
+            .store
+            .set_upgraded_from(id, from)
+            .await
+            .map_err(internal)?;
+        tracing::info!(
+            instance_id = id,
+            from_version = from,
+            "application instance upgraded"
+        );
         Ok(Reply::empty())
     }
 }
-

@@ -14,7 +14,12 @@ use oxaps_jobs::JobStatus;
 use super::{Call, Reply, internal};
 
 /// Answers for the job with `dedup_key`: `done` builds the 200 reply once it has succeeded.
-pub async fn job_reply<F, Fut>(call: &Call, dedup_key: &str, info: &str, done: F) -> Result<Reply, ApsError>
+pub async fn job_reply<F, Fut>(
+    call: &Call,
+    dedup_key: &str,
+    info: &str,
+    done: F,
+) -> Result<Reply, ApsError>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Reply, ApsError>>,
@@ -24,7 +29,11 @@ where
         .find_by_key(dedup_key)
         .await
         .map_err(internal)?
-        .ok_or_else(|| ApsError::internal(format!("No operation is under way for this request ({dedup_key}).")))?;
+        .ok_or_else(|| {
+            ApsError::internal(format!(
+                "No operation is under way for this request ({dedup_key})."
+            ))
+        })?;
     let wait = Duration::from_millis(call.app.config.sync_wait_ms);
     if !job.status.is_terminal() && call.ctx.phase == RequestPhase::Sync && !wait.is_zero() {
         job = queue.wait_for(job.id, wait).await.map_err(internal)?;
@@ -40,8 +49,11 @@ where
                 (Some(err), n) if n > 0 => format!("{info} (attempt {n}, last error: {err})"),
                 _ => info.to_owned(),
             };
-            Ok(Reply::Accepted { body: None, info: detail, retry_after: call.app.config.retry_after_secs })
+            Ok(Reply::Accepted {
+                body: None,
+                info: detail,
+                retry_after: call.app.config.retry_after_secs,
+            })
         }
     }
 }
-

@@ -8,6 +8,7 @@
 mod globals;
 mod job_reply;
 pub mod sealing;
+mod store_only;
 mod unimplemented;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use crate::store::InstanceRow;
 
 pub use globals::Globals;
 pub use job_reply::job_reply;
+pub use store_only::StoreOnly;
 pub use unimplemented::Unimplemented;
 
 /// A successful answer.
@@ -68,7 +70,12 @@ pub struct Call {
 impl Call {
     /// The instance, or a 404 when it is not installed.
     pub fn instance(&self) -> Result<&InstanceRow, ApsError> {
-        self.instance.as_ref().ok_or_else(|| ApsError::not_found(format!("Application instance {} is not installed.", self.ctx.instance_id)))
+        self.instance.as_ref().ok_or_else(|| {
+            ApsError::not_found(format!(
+                "Application instance {} is not installed.",
+                self.ctx.instance_id
+            ))
+        })
     }
 }
 
@@ -105,23 +112,52 @@ pub trait ApsService: Send + Sync + 'static {
     async fn unprovision(&self, call: &Call, id: &str) -> Result<Reply, ApsError>;
 
     /// `POST <service>/<id>/<relation>`: a resource was linked.
-    async fn link(&self, _call: &Call, _id: &str, _relation: &str, _linked: Value) -> Result<Reply, ApsError> {
+    async fn link(
+        &self,
+        _call: &Call,
+        _id: &str,
+        _relation: &str,
+        _linked: Value,
+    ) -> Result<Reply, ApsError> {
         Ok(Reply::empty())
     }
 
     /// `DELETE <service>/<id>/<relation>/<linked-id>`: a resource was unlinked.
-    async fn unlink(&self, _call: &Call, _id: &str, _relation: &str, _linked_id: &str) -> Result<Reply, ApsError> {
+    async fn unlink(
+        &self,
+        _call: &Call,
+        _id: &str,
+        _relation: &str,
+        _linked_id: &str,
+    ) -> Result<Reply, ApsError> {
         Ok(Reply::empty())
     }
 
     /// A declared custom operation or event handler (`id` is `None` for static operations).
-    async fn operation(&self, _call: &Call, _id: Option<&str>, name: &str, _input: OperationInput) -> Result<Reply, ApsError> {
-        Err(ApsError::not_implemented(format!("Operation {name} of service {} is not implemented.", self.name())))
+    async fn operation(
+        &self,
+        _call: &Call,
+        _id: Option<&str>,
+        name: &str,
+        _input: OperationInput,
+    ) -> Result<Reply, ApsError> {
+        Err(ApsError::not_implemented(format!(
+            "Operation {name} of service {} is not implemented.",
+            self.name()
+        )))
     }
 
     /// `POST <root>/<id>/upgrade?version=<old>`: the package was upgraded from `from_version`.
-    async fn upgrade(&self, _call: &Call, _id: &str, _from_version: Option<&str>) -> Result<Reply, ApsError> {
-        Err(ApsError::not_found(format!("Service {} has no upgrade operation.", self.name())))
+    async fn upgrade(
+        &self,
+        _call: &Call,
+        _id: &str,
+        _from_version: Option<&str>,
+    ) -> Result<Reply, ApsError> {
+        Err(ApsError::not_found(format!(
+            "Service {} has no upgrade operation.",
+            self.name()
+        )))
     }
 }
 

@@ -21,7 +21,11 @@ pub fn seal(def: &TypeDef, secrets: &SecretBox, props: &mut Map<String, Value>) 
 }
 
 /// Opens every sealed property.
-pub fn open(def: &TypeDef, secrets: &SecretBox, props: &mut Map<String, Value>) -> Result<(), SecretError> {
+pub fn open(
+    def: &TypeDef,
+    secrets: &SecretBox,
+    props: &mut Map<String, Value>,
+) -> Result<(), SecretError> {
     for (name, prop) in &def.properties {
         if !prop.encrypted {
             continue;
@@ -48,7 +52,8 @@ mod tests {
         def.properties.insert("password".into(), p);
         def.properties.insert("name".into(), Property::of("string"));
         let secrets = SecretBox::from_key([3; 32]);
-        let mut props: Map<String, Value> = serde_json::from_value(serde_json::json!({"password": "pw", "name": "n"})).unwrap();
+        let mut props: Map<String, Value> =
+            serde_json::from_value(serde_json::json!({"password": "pw", "name": "n"})).unwrap();
         seal(&def, &secrets, &mut props);
         assert_ne!(props["password"], "pw");
         assert_eq!(props["name"], "n");

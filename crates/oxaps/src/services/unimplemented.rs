@@ -15,11 +15,17 @@ pub struct Unimplemented {
 impl Unimplemented {
     /// A placeholder for the service `name`.
     pub fn new(name: &'static str) -> Self {
-        Unimplemented { name, type_def: TypeDef::new(name, &crate::types::type_id(name)) }
+        Unimplemented {
+            name,
+            type_def: TypeDef::new(name, &crate::types::type_id(name)),
+        }
     }
 
     fn error(&self) -> ApsError {
-        ApsError::not_implemented(format!("The service '{}' is not implemented by this version of oxaps.", self.name))
+        ApsError::not_implemented(format!(
+            "The service '{}' is not implemented by this version of oxaps.",
+            self.name
+        ))
     }
 }
 
@@ -43,7 +49,13 @@ impl ApsService for Unimplemented {
     async fn unprovision(&self, _: &Call, _: &str) -> Result<Reply, ApsError> {
         Err(self.error())
     }
-    async fn link(&self, _: &Call, _: &str, _: &str, _: serde_json::Value) -> Result<Reply, ApsError> {
+    async fn link(
+        &self,
+        _: &Call,
+        _: &str,
+        _: &str,
+        _: serde_json::Value,
+    ) -> Result<Reply, ApsError> {
         Err(self.error())
     }
     async fn unlink(&self, _: &Call, _: &str, _: &str, _: &str) -> Result<Reply, ApsError> {

@@ -74,21 +74,30 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<InstanceRow, StoreError> {
 impl Store {
     /// The instance with this id.
     pub async fn instance(&self, id: &str) -> Result<Option<InstanceRow>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM instances WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM instances WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(from_row).transpose()
     }
 
     /// Every instance, oldest first.
     pub async fn instances(&self) -> Result<Vec<InstanceRow>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM instances ORDER BY created_at, id"))).fetch_all(self.pool()).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM instances ORDER BY created_at, id"
+        )))
+        .fetch_all(self.pool())
+        .await?;
         rows.iter().map(from_row).collect()
     }
 
     /// Inserts an instance unless one with the id exists; returns whether it was inserted.
-    pub async fn insert_instance(conn: &mut AnyConnection, new: &NewInstance) -> Result<bool, StoreError> {
+    pub async fn insert_instance(
+        conn: &mut AnyConnection,
+        new: &NewInstance,
+    ) -> Result<bool, StoreError> {
         let now = now_ms();
         let done = sqlx::query(
             "INSERT INTO instances (id, controller_uri, controller_cert_pem, controller_cert_der, instance_cert_pem, instance_key_sealed, created_at, updated_at) \
@@ -143,8 +152,14 @@ impl Store {
 
     /// Removes an instance and (by cascade) its resources.
     pub async fn delete_instance(conn: &mut AnyConnection, id: &str) -> Result<bool, StoreError> {
-        sqlx::query("DELETE FROM resources WHERE instance_id = $1").bind(id).execute(&mut *conn).await?;
-        let done = sqlx::query("DELETE FROM instances WHERE id = $1").bind(id).execute(conn).await?;
+        sqlx::query("DELETE FROM resources WHERE instance_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        let done = sqlx::query("DELETE FROM instances WHERE id = $1")
+            .bind(id)
+            .execute(conn)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 }

@@ -33,7 +33,10 @@ impl Dialect {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Ok(Dialect::Postgres)
         } else {
-            Err(StoreError::Config(format!("unsupported database URL (use sqlite:// or postgres://): {}", redact_url(url))))
+            Err(StoreError::Config(format!(
+                "unsupported database URL (use sqlite:// or postgres://): {}",
+                redact_url(url)
+            )))
         }
     }
 }
@@ -87,7 +90,10 @@ impl Store {
             }),
             Dialect::Postgres => AnyPoolOptions::new().max_connections(16),
         };
-        let pool = pool_options.acquire_timeout(Duration::from_secs(30)).connect_with(options).await?;
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
         let store = Store { pool, dialect };
         store.migrate().await?;
         Ok(store)
@@ -101,7 +107,9 @@ impl Store {
         // The job queue keeps its migrations in the same table.
         migrator.set_ignore_missing(true);
         migrator.run(&self.pool).await?;
-        oxaps_jobs::migrate(&self.pool).await.map_err(|e| StoreError::Config(e.to_string()))?;
+        oxaps_jobs::migrate(&self.pool)
+            .await
+            .map_err(|e| StoreError::Config(e.to_string()))?;
         Ok(())
     }
 
@@ -135,7 +143,10 @@ pub fn redact_url(url: &str) -> String {
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -145,7 +156,15 @@ mod tests {
     #[test]
     fn dialect_from_url() {
         assert_eq!(Dialect::of_url("sqlite://x.db").unwrap(), Dialect::Sqlite);
-        assert_eq!(Dialect::of_url("postgres://u@h/db").unwrap(), Dialect::Postgres);
-        assert!(Dialect::of_url("mysql://u:secret@h/db").unwrap_err().to_string().contains("***"));
+        assert_eq!(
+            Dialect::of_url("postgres://u@h/db").unwrap(),
+            Dialect::Postgres
+        );
+        assert!(
+            Dialect::of_url("mysql://u:secret@h/db")
+                .unwrap_err()
+                .to_string()
+                .contains("***")
+        );
     }
 }

@@ -39,7 +39,11 @@ impl ResourceStatus {
             "configuring" => ResourceStatus::Configuring,
             "unprovisioning" => ResourceStatus::Unprovisioning,
             "failed" => ResourceStatus::Failed,
-            other => return Err(StoreError::Corrupt(format!("unknown resource status {other:?}"))),
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "unknown resource status {other:?}"
+                )));
+            }
         })
     }
 }
@@ -81,17 +85,27 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ResourceRow, StoreError> {
 
 impl Store {
     /// A resource of an instance.
-    pub async fn resource(&self, instance_id: &str, id: &str) -> Result<Option<ResourceRow>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM resources WHERE instance_id = $1 AND id = $2")))
-            .bind(instance_id)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+    pub async fn resource(
+        &self,
+        instance_id: &str,
+        id: &str,
+    ) -> Result<Option<ResourceRow>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM resources WHERE instance_id = $1 AND id = $2"
+        )))
+        .bind(instance_id)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(from_row).transpose()
     }
 
     /// The resources of one service of an instance.
-    pub async fn resources_of(&self, instance_id: &str, service: &str) -> Result<Vec<ResourceRow>, StoreError> {
+    pub async fn resources_of(
+        &self,
+        instance_id: &str,
+        service: &str,
+    ) -> Result<Vec<ResourceRow>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM resources WHERE instance_id = $1 AND service = $2 ORDER BY created_at, id")))
             .bind(instance_id)
             .bind(service)
@@ -101,7 +115,10 @@ impl Store {
     }
 
     /// Inserts a resource unless it exists; returns whether it was inserted.
-    pub async fn insert_resource(conn: &mut AnyConnection, row: &ResourceRow) -> Result<bool, StoreError> {
+    pub async fn insert_resource(
+        conn: &mut AnyConnection,
+        row: &ResourceRow,
+    ) -> Result<bool, StoreError> {
         let now = now_ms();
         let done = sqlx::query(
             "INSERT INTO resources (instance_id, id, service, type_id, status, body, revision, created_at, updated_at) \
@@ -122,7 +139,13 @@ impl Store {
     }
 
     /// Replaces a resource's body and status, bumping its revision; returns whether it existed.
-    pub async fn update_resource(conn: &mut AnyConnection, instance_id: &str, id: &str, status: ResourceStatus, body: &Value) -> Result<bool, StoreError> {
+    pub async fn update_resource(
+        conn: &mut AnyConnection,
+        instance_id: &str,
+        id: &str,
+        status: ResourceStatus,
+        body: &Value,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE resources SET status = $1, body = $2, revision = revision + 1, updated_at = $3 WHERE instance_id = $4 AND id = $5")
             .bind(status.as_str())
             .bind(body.to_string())
@@ -135,20 +158,35 @@ impl Store {
     }
 
     /// Sets only the status.
-    pub async fn set_resource_status(conn: &mut AnyConnection, instance_id: &str, id: &str, status: ResourceStatus) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE resources SET status = $1, updated_at = $2 WHERE instance_id = $3 AND id = $4")
-            .bind(status.as_str())
-            .bind(now_ms())
-            .bind(instance_id)
-            .bind(id)
-            .execute(conn)
-            .await?;
+    pub async fn set_resource_status(
+        conn: &mut AnyConnection,
+        instance_id: &str,
+        id: &str,
+        status: ResourceStatus,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE resources SET status = $1, updated_at = $2 WHERE instance_id = $3 AND id = $4",
+        )
+        .bind(status.as_str())
+        .bind(now_ms())
+        .bind(instance_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Deletes a resource; returns whether it existed.
-    pub async fn delete_resource(conn: &mut AnyConnection, instance_id: &str, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM resources WHERE instance_id = $1 AND id = $2").bind(instance_id).bind(id).execute(conn).await?;
+    pub async fn delete_resource(
+        conn: &mut AnyConnection,
+        instance_id: &str,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM resources WHERE instance_id = $1 AND id = $2")
+            .bind(instance_id)
+            .bind(id)
+            .execute(conn)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 }

@@ -42,13 +42,18 @@ pub async fn serve(
         let router = router.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let tls = match tokio::time::timeout(Duration::from_secs(15), acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => tls,
-                Ok(Err(e)) => return debug!(%remote, error = %e, "TLS handshake failed"),
-                Err(_) => return debug!(%remote, "TLS handshake timed out"),
-            };
+            let tls =
+                match tokio::time::timeout(Duration::from_secs(15), acceptor.accept(tcp)).await {
+                    Ok(Ok(tls)) => tls,
+                    Ok(Err(e)) => return debug!(%remote, error = %e, "TLS handshake failed"),
+                    Err(_) => return debug!(%remote, "TLS handshake timed out"),
+                };
             let peer = PeerCertificate(
-                tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| Arc::new(c.as_ref().to_vec())),
+                tls.get_ref()
+                    .1
+                    .peer_certificates()
+                    .and_then(|c| c.first())
+                    .map(|c| Arc::new(c.as_ref().to_vec())),
             );
             serve_connection(tls, remote, peer, router, watcher).await;
         });
@@ -64,11 +69,13 @@ async fn serve_connection(
     router: axum::Router,
     watcher: hyper_util::server::graceful::Watcher,
 ) {
-    let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-        req.extensions_mut().insert(peer.clone());
-        req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
-        router.clone().oneshot(req.map(axum::body::Body::new))
-    });
+    let service =
+        hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(peer.clone());
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(remote));
+            router.clone().oneshot(req.map(axum::body::Body::new))
+        });
     let builder = auto::Builder::new(TokioExecutor::new());
     let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
     if let Err(e) = watcher.watch(conn.into_owned()).await {

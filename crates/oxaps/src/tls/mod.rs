@@ -16,7 +16,9 @@ pub use listener::PeerCertificate;
 use std::sync::Arc;
 
 /// The rustls server configuration: our identity, optional client certificates, h2 and http/1.1.
-pub fn server_config(identity: &ServerIdentity) -> Result<Arc<rustls::ServerConfig>, rustls::Error> {
+pub fn server_config(
+    identity: &ServerIdentity,
+) -> Result<Arc<rustls::ServerConfig>, rustls::Error> {
     let provider = aps::tls::provider();
     let mut config = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?
