@@ -20,7 +20,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 async fn run(backend: harness::Backend, requests: usize, concurrency: usize) {
@@ -29,12 +32,20 @@ async fn run(backend: harness::Backend, requests: usize, concurrency: usize) {
     })
     .await;
     let c = Arc::new(raw_controller::RawController::new());
-    assert_eq!(c.json(Method::POST, &t.url("globals"), &c.install_body()).await.status, StatusCode::OK);
+    assert_eq!(
+        c.json(Method::POST, &t.url("globals"), &c.install_body())
+            .await
+            .status,
+        StatusCode::OK
+    );
     let url = Arc::new(t.url("resource"));
     // Warm up connections and caches.
     for i in 0..50 {
         let body = json!({"aps": {"id": format!("warm-{i}")}, "name": "warm", "secret": "s"});
-        assert_eq!(c.json(Method::POST, &url, &body).await.status, StatusCode::OK);
+        assert_eq!(
+            c.json(Method::POST, &url, &body).await.status,
+            StatusCode::OK
+        );
     }
     let started = Instant::now();
     let mut tasks = Vec::new();

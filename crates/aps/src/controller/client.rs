@@ -139,6 +139,9 @@ impl ControllerClient {
                 Err(_) => "error",
             };
             debug!(%method, path, outcome, attempt, elapsed_ms = started.elapsed().as_millis() as u64, "controller call");
+            metrics::counter!("oxaps_outbound_calls_total", "target" => "controller", "outcome" => outcome).increment(1);
+            metrics::histogram!("oxaps_outbound_call_duration_seconds", "target" => "controller")
+                .record(started.elapsed().as_secs_f64());
             match result {
                 Err(e) if e.is_transient() && attempt < self.options.attempts => {
                     let delay = self.options.backoff * 2u32.saturating_pow(attempt - 1);

@@ -50,7 +50,17 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    crate::telemetry::init_logging(&config.log, config.log_format);
+    // The demo narrates on stderr; its logs stay quiet unless asked for.
+    let demo_quiet =
+        matches!(cli.command, Command::Demo(_)) && std::env::var_os("OXAPS_LOG").is_none();
+    crate::telemetry::init_logging(
+        if demo_quiet {
+            "warn,oxaps::http=error"
+        } else {
+            &config.log
+        },
+        config.log_format,
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

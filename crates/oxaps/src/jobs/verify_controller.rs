@@ -53,7 +53,6 @@ impl Handler {
         };
         let client = app.controller(&instance).map_err(JobError::permanent)?;
         let outcome = client.get_resource(id).await;
-        metrics::counter!("oxaps_outbound_calls_total", "target" => "controller", "outcome" => if outcome.is_ok() { "ok" } else { "error" }).increment(1);
         match outcome {
             Ok(resource) => {
                 let note = format!(

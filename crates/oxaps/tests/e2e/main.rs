@@ -1,8 +1,10 @@
 //! End-to-end tests of the oxaps endpoint: one test binary (one link) with a module per area.
 //! Every test runs on SQLite, and on PostgreSQL too when `OXAPS_TEST_POSTGRES_URL` is set.
 
+mod cli;
 mod harness;
 mod install;
 mod lifecycle;
 mod negative;
 mod raw_controller;
+mod through_sim;
