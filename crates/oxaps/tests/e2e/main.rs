@@ -2,6 +2,7 @@
 //! Every test runs on SQLite, and on PostgreSQL too when `OXAPS_TEST_POSTGRES_URL` is set.
 
 mod cli;
+mod controller_client;
 mod harness;
 mod install;
 mod lifecycle;
