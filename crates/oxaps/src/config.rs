@@ -87,6 +87,8 @@ pub struct JobsConfig {
     pub backoff_ms: u64,
     /// Longest retry delay, seconds.
     pub backoff_max_secs: u64,
+    /// Succeeded jobs are kept this many days for inspection, then pruned (dead ones stay).
+    pub retain_succeeded_days: u64,
 }
 
 impl Default for Config {

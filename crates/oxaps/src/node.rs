@@ -95,6 +95,8 @@ impl Node {
                 .await;
         }));
 
+        tasks.push(tokio::spawn(housekeeping(app.clone(), wait_for_stop(stopped.clone()))));
+
         let worker = Worker::new(
             app.queue.clone(),
             Arc::new(jobs::registry(&app)),
@@ -148,6 +150,23 @@ fn worker_config(config: &Config) -> WorkerConfig {
         poll_interval: Duration::from_millis(config.jobs.poll_ms),
         backoff_base: Duration::from_millis(config.jobs.backoff_ms),
         backoff_max: Duration::from_secs(config.jobs.backoff_max_secs),
+    }
+}
+
+/// Prunes succeeded jobs past their retention, hourly (any node may do it; it is idempotent).
+async fn housekeeping(app: Arc<App>, shutdown: impl std::future::Future<Output = ()>) {
+    let retain = Duration::from_secs(app.config.jobs.retain_succeeded_days * 86_400);
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => match app.queue.prune_succeeded(retain).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(pruned = n, "pruned succeeded jobs"),
+                Err(e) => tracing::warn!(error = %e, "pruning jobs failed"),
+            },
+            _ = &mut shutdown => return,
+        }
     }
 }
 
