@@ -133,6 +133,7 @@ impl Default for JobsConfig {
             max_attempts: 12,
             backoff_ms: 1000,
             backoff_max_secs: 600,
+            retain_succeeded_days: 7,
         }
     }
 }
