@@ -81,8 +81,6 @@ pub struct JobsConfig {
     pub lease_secs: u64,
     /// Poll interval for new jobs, milliseconds.
     pub poll_ms: u64,
-    /// Attempts before a job becomes a dead letter.
-    pub max_attempts: u32,
     /// First retry delay, milliseconds (doubles per attempt).
     pub backoff_ms: u64,
     /// Longest retry delay, seconds.
@@ -130,7 +128,6 @@ impl Default for JobsConfig {
             concurrency: 8,
             lease_secs: 120,
             poll_ms: 500,
-            max_attempts: 12,
             backoff_ms: 1000,
             backoff_max_secs: 600,
             retain_succeeded_days: 7,
