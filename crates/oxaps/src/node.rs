@@ -95,7 +95,10 @@ impl Node {
                 .await;
         }));
 
-        tasks.push(tokio::spawn(housekeeping(app.clone(), wait_for_stop(stopped.clone()))));
+        tasks.push(tokio::spawn(housekeeping(
+            app.clone(),
+            wait_for_stop(stopped.clone()),
+        )));
 
         let worker = Worker::new(
             app.queue.clone(),

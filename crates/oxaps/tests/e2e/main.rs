@@ -6,6 +6,7 @@ mod controller_client;
 mod harness;
 mod install;
 mod lifecycle;
+mod multi_node;
 mod negative;
 mod raw_controller;
 mod through_sim;
