@@ -58,7 +58,9 @@ impl Queue {
             job_id = %job.id,
             kind = %job.kind,
             attempt = job.attempts,
-            worker = %config.worker_id
+            worker = %config.worker_id,
+            instance_id = job.instance_id.as_deref().unwrap_or(""),
+            resource_id = job.resource_id.as_deref().unwrap_or("")
         );
         async {
             let started = std::time::Instant::now();
