@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use aps::typedef::Mode;
 use aps::{ApsError, Resource};
 use axum::body::Body;
 use axum::extract::State;
@@ -274,9 +275,24 @@ async fn invoke(
     query: BTreeMap<String, String>,
 ) -> Result<Reply, ApsError> {
     match target {
-        Addressed::Provision => service.provision(call, resource_body(bytes)?).await,
+        Addressed::Provision => {
+            service
+                .provision(
+                    call,
+                    valid(service, resource_body(bytes)?, Mode::Provision)?,
+                )
+                .await
+        }
         Addressed::Retrieve(id) => service.retrieve(call, &id).await,
-        Addressed::Configure(id) => service.configure(call, &id, resource_body(bytes)?).await,
+        Addressed::Configure(id) => {
+            service
+                .configure(
+                    call,
+                    &id,
+                    valid(service, resource_body(bytes)?, Mode::Configure)?,
+                )
+                .await
+        }
         Addressed::Unprovision(id) => service.unprovision(call, &id).await,
         Addressed::Link(id, rel) => {
             service
@@ -298,6 +314,20 @@ async fn invoke(
             service.operation(call, id.as_deref(), &name, input).await
         }
     }
+}
+
+/// Checks a resource against the service's type definition; all violations in one message.
+fn valid(service: &dyn ApsService, resource: Resource, mode: Mode) -> Result<Resource, ApsError> {
+    let violations = service.type_def().validate(&resource.props, mode);
+    if violations.is_empty() {
+        return Ok(resource);
+    }
+    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Err(ApsError::bad_request(format!(
+        "Invalid {}: {}.",
+        service.name(),
+        list.join("; ")
+    )))
 }
 
 fn json_body(bytes: &[u8]) -> Result<Option<Value>, ApsError> {

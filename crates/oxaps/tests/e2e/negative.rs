@@ -192,3 +192,42 @@ async fn client_certificate_check_can_be_turned_off_for_development() {
     assert_eq!(a.status, StatusCode::OK);
     t.node.shutdown().await;
 }
+
+#[tokio::test]
+async fn properties_beyond_the_type_definition_are_refused_before_anything_is_stored() {
+    let t = start(crate::harness::Backend::Sqlite, |_| {}).await;
+    let c = RawController::new();
+    assert_eq!(
+        c.json(Method::POST, &t.url("globals"), &c.install_body())
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let jobs = t.count("jobs").await;
+    let a = c
+        .json(
+            Method::POST,
+            &t.url("resource"),
+            &json!({"aps": {"id": "long"}, "name": "x".repeat(2049), "mode": "async"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        a.body["message"],
+        "Invalid resource: name: is 2049 characters long; at most 2048 are allowed."
+    );
+    let a = c
+        .json(
+            Method::POST,
+            &t.url("resource"),
+            &json!({"aps": {"id": "typed"}, "name": 42}),
+        )
+        .await;
+    assert_eq!(
+        a.body["message"],
+        "Invalid resource: name: must be a string."
+    );
+    assert_eq!(t.count("resources").await, 1, "only the globals resource");
+    assert_eq!(t.count("jobs").await, jobs);
+    t.node.shutdown().await;
+}

@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod validate;
+
+pub use validate::{Mode, Violation};
+
 /// The longest string the controller stores in a property (OSA resource model).
 pub const MAX_STRING_LEN: usize = 2048;
 
