@@ -14,6 +14,8 @@
 mod ast;
 mod display;
 mod parse;
+#[cfg(test)]
+mod parse_tests;
 
 pub use ast::{
     CmpOp, Query, SortKey, Value, and, composing, eq, ge, gt, implementing, in_list, le, like,
