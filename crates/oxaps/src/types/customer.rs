@@ -4,7 +4,7 @@
 use aps::typedef::TypeDef;
 use serde_json::json;
 
-use super::builder::{COUNTER, TypeBuilder, array, integer, string, structure};
+use super::builder::{TypeBuilder, array, integer, string, structure};
 use super::{platform, type_id};
 
 /// `tenant`: a customer's OX context, one per subscription.
@@ -263,6 +263,6 @@ const SELF: &str = "self";
 mod tests {
     #[test]
     fn the_counter_structure_is_the_core_resource_one() {
-        assert!(super::COUNTER.starts_with(aps::resource::CORE_RESOURCE_TYPE));
+        assert!(super::super::builder::COUNTER.starts_with(aps::resource::CORE_RESOURCE_TYPE));
     }
 }
