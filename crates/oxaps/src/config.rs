@@ -42,6 +42,10 @@ pub struct Config {
     pub retry_after_secs: u32,
     /// How long a request waits for its job before answering 202, in milliseconds.
     pub sync_wait_ms: u64,
+    /// Timeout of one OX SOAP call, seconds.
+    pub ox_timeout_secs: u64,
+    /// Timeout of the OX connection check at install and configure, seconds.
+    pub ox_check_timeout_secs: u64,
     /// Calls back into the controller.
     pub controller: ControllerConfig,
     /// The job workers of this node.
@@ -106,6 +110,8 @@ impl Default for Config {
             secret_key: None,
             retry_after_secs: 10,
             sync_wait_ms: 1500,
+            ox_timeout_secs: 60,
+            ox_check_timeout_secs: 15,
             controller: ControllerConfig::default(),
             jobs: JobsConfig::default(),
         }

@@ -7,6 +7,7 @@
 //! - [`http`]: routing, APS headers, controller authentication, replies.
 //! - [`services`]: one [`services::ApsService`] per APS route; the resource model lives here.
 //! - [`jobs`]: the connector's durable job kinds (side effects on the controller and on OX).
+//! - [`ox_link`]: an instance's OX connection (client and credentials from its globals).
 //! - [`store`]: the database (SQLite or PostgreSQL) and its tables.
 //! - [`secrets`]: sealing private keys and encrypted properties at rest.
 //! - [`admin`], [`telemetry`]: health, readiness, Prometheus metrics, logs.
@@ -21,6 +22,7 @@ pub mod config;
 pub mod http;
 pub mod jobs;
 pub mod node;
+pub mod ox_link;
 pub mod private_file;
 pub mod secrets;
 pub mod services;

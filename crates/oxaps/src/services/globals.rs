@@ -6,10 +6,11 @@ use aps::typedef::TypeDef;
 use aps::{ApsError, Resource};
 use async_trait::async_trait;
 use base64::Engine;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{ApsService, Call, Reply, internal, sealing};
 use crate::jobs::verify_controller;
+use crate::ox_link::{self, OxSettings};
 use crate::store::{NewInstance, ResourceRow, ResourceStatus, Store};
 use crate::types;
 
@@ -27,10 +28,23 @@ impl Default for Globals {
 impl Globals {
     /// The service with its type definition.
     pub fn new() -> Self {
-        let mut def = TypeDef::new("globals", &types::type_id("globals"));
-        def.implements.push(types::CORE_APPLICATION.into());
-        def.access = Some(json!({"global": true}));
-        Globals { def }
+        Globals {
+            def: types::of("globals")
+                .unwrap_or_else(|| TypeDef::new("globals", &types::type_id("globals"))),
+        }
+    }
+
+    /// Checks the OX connection the settings name, if any, before they are stored.
+    async fn check_ox(&self, call: &Call, body: &Resource) -> Result<(), ApsError> {
+        let settings = OxSettings::from_globals(body)
+            .map_err(|e| ApsError::bad_request(format!("OX connection settings: {e}.")))?;
+        if let Some(settings) = settings {
+            let timeout = std::time::Duration::from_secs(call.app.config.ox_check_timeout_secs);
+            ox_link::verify(&settings, timeout)
+                .await
+                .map_err(|e| ApsError::bad_request(format!("OX connection check failed: {e}.")))?;
+        }
+        Ok(())
     }
 
     async fn install(&self, call: &Call, mut body: Resource) -> Result<Reply, ApsError> {
@@ -66,6 +80,7 @@ impl Globals {
             ));
         }
         body.aps.id = Some(instance_id.clone());
+        self.check_ox(call, &body).await?;
         let app = &call.app;
         let mut stored = body.clone();
         sealing::seal(&self.def, &app.secrets, &mut stored.props);
@@ -162,6 +177,13 @@ impl ApsService for Globals {
         let current = self.load(call, id).await?;
         body.aps.extra.remove("x509");
         body.aps.id = current.aps.id.clone();
+        let ox_keys = ["oxSoapUrl", "oxMasterLogin", "oxMasterPassword", "oxMode"];
+        if ox_keys
+            .iter()
+            .any(|k| body.props.get(*k) != current.props.get(*k))
+        {
+            self.check_ox(call, &body).await?;
+        }
         let mut stored = body.clone();
         sealing::seal(&self.def, &call.app.secrets, &mut stored.props);
         let mut conn = call.app.store.pool().acquire().await.map_err(internal)?;

@@ -8,5 +8,6 @@ mod install;
 mod lifecycle;
 mod multi_node;
 mod negative;
+mod ox_connection;
 mod raw_controller;
 mod through_sim;
