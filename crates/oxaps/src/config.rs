@@ -146,10 +146,24 @@ impl Default for JobsConfig {
 #[error("configuration: {0}")]
 pub struct ConfigError(String);
 
+/// `OXAPS_*` variables that are not settings: the config file path (read by the CLI) and the
+/// variables of the test suites and benchmarks.
+fn is_not_a_setting(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    matches!(key.as_str(), "config" | "python")
+        || key.starts_with("test_")
+        || key.starts_with("bench_")
+}
+
 impl Config {
     /// Loads defaults, then `file` (when given), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
-        Self::load_from(file, Env::prefixed("OXAPS_").split("__"))
+        Self::load_from(
+            file,
+            Env::prefixed("OXAPS_")
+                .split("__")
+                .filter(|key| !is_not_a_setting(key.as_str())),
+        )
     }
 
     fn load_from(file: Option<&Path>, env: Env) -> Result<Config, ConfigError> {
@@ -266,6 +280,23 @@ mod tests {
                     .unwrap_err()
                     .to_string()
                     .contains("tls_key")
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn variables_that_are_not_settings_are_ignored() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("OXAPS_CONFIG", "/etc/oxaps.toml");
+            jail.set_env("OXAPS_TEST_POSTGRES_URL", "postgres://x");
+            jail.set_env("OXAPS_BENCH_REQUESTS", "10");
+            jail.set_env("OXAPS_PYTHON", "/usr/bin/python3");
+            assert!(Config::load(None).is_ok());
+            jail.set_env("OXAPS_LISTN", "typo");
+            assert!(
+                Config::load(None).is_err(),
+                "a misspelt setting is still an error"
             );
             Ok(())
         });

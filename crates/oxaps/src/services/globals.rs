@@ -101,6 +101,8 @@ impl Globals {
             status: ResourceStatus::Ready,
             body: stored.to_value(),
             revision: 1,
+            parent_id: None,
+            natural_key: None,
         };
         let mut tx = app.store.pool().begin().await.map_err(internal)?;
         let inserted = Store::insert_instance(&mut tx, &new)

@@ -149,6 +149,8 @@ impl ApsService for StoreOnly {
             status,
             body: stored.to_value(),
             revision: 1,
+            parent_id: None,
+            natural_key: None,
         };
         let app = &call.app;
         let mut tx = app.store.pool().begin().await.map_err(internal)?;

@@ -65,9 +65,14 @@ pub struct ResourceRow {
     pub body: Value,
     /// Bumped on each write.
     pub revision: i64,
+    /// The resource this one belongs to (a tenant's users, groups, domains...).
+    pub parent_id: Option<String>,
+    /// A key unique within the instance and service (a login, a domain name).
+    pub natural_key: Option<String>,
 }
 
-const COLUMNS: &str = "instance_id, id, service, type_id, status, body, revision";
+const COLUMNS: &str =
+    "instance_id, id, service, type_id, status, body, revision, parent_id, natural_key";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<ResourceRow, StoreError> {
     let body: String = row.try_get("body")?;
@@ -80,6 +85,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ResourceRow, StoreError> {
         status: ResourceStatus::parse(&status)?,
         body: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         revision: row.try_get("revision")?,
+        parent_id: row.try_get("parent_id")?,
+        natural_key: row.try_get("natural_key")?,
     })
 }
 
@@ -121,8 +128,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = now_ms();
         let done = sqlx::query(
-            "INSERT INTO resources (instance_id, id, service, type_id, status, body, revision, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (instance_id, id) DO NOTHING",
+            "INSERT INTO resources (instance_id, id, service, type_id, status, body, revision, created_at, updated_at, parent_id, natural_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (instance_id, id) DO NOTHING",
         )
         .bind(&row.instance_id)
         .bind(&row.id)
@@ -133,9 +140,46 @@ impl Store {
         .bind(row.revision)
         .bind(now)
         .bind(now)
+        .bind(row.parent_id.as_deref())
+        .bind(row.natural_key.as_deref())
         .execute(conn)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// The resources that belong to `parent_id`, optionally of one service.
+    pub async fn children(
+        &self,
+        instance_id: &str,
+        parent_id: &str,
+        service: Option<&str>,
+    ) -> Result<Vec<ResourceRow>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM resources WHERE instance_id = $1 AND parent_id = $2 AND ($3 = '' OR service = $4) ORDER BY created_at, id"
+        )))
+        .bind(instance_id)
+        .bind(parent_id)
+        .bind(service.unwrap_or(""))
+        .bind(service.unwrap_or(""))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// The resource of a service with this natural key.
+    pub async fn by_natural_key(
+        &self,
+        instance_id: &str,
+        service: &str,
+        key: &str,
+    ) -> Result<Option<ResourceRow>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM resources WHERE instance_id = $1 AND service = $2 AND natural_key = $3")))
+            .bind(instance_id)
+            .bind(service)
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
     }
 
     /// Replaces a resource's body and status, bumping its revision; returns whether it existed.
