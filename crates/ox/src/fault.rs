@@ -141,6 +141,11 @@ pub fn classify(fault: Fault) -> OxError {
     if let Some(what) = not_found_exception(exc) {
         return OxError::NotFound { what, fault };
     }
+    // "No such access combination name ..." names bad input, not a missing object: treating it as
+    // not-found would let an idempotent delete or adoption silently succeed.
+    if lower.starts_with("no such access combination") {
+        return OxError::InvalidData(fault);
+    }
     if lower.starts_with("no such ")
         || lower.contains("does not exist")
         || fault.message.contains("NoSuchObjectException")
@@ -259,6 +264,14 @@ mod tests {
                 .unwrap_or_default()
                 .to_owned(),
         }
+    }
+
+    #[test]
+    fn an_unknown_access_combination_is_invalid_data_not_a_missing_object() {
+        let k = kind("No such access combination name \"platinum\"", Some("InvalidDataException"));
+        assert_eq!(k, "InvalidData");
+        assert_eq!(kind("No such access combination name \"x\"", None), "InvalidData");
+        assert_eq!(kind("No such user 5 in context 1", None), "notfound:user");
     }
 
     #[test]
