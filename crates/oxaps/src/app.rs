@@ -10,6 +10,7 @@ use aps::tls::ServerTrust;
 use oxaps_jobs::Queue;
 
 use crate::config::Config;
+use crate::ox_link::OxSettings;
 use crate::secrets::SecretBox;
 use crate::services::Registry;
 use crate::store::{InstanceRow, Store};
@@ -30,6 +31,16 @@ pub struct App {
     pub base_path: String,
     controller_trust: ServerTrust,
     controllers: Mutex<HashMap<(String, String), ControllerClient>>,
+    ox_clients: Mutex<HashMap<String, ox::OxClient>>,
+}
+
+/// Why an instance's OX cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OxUnavailable {
+    /// The globals resource names no OX.
+    NotConfigured,
+    /// Anything else (storage, a bad URL).
+    Other(String),
 }
 
 impl App {
@@ -57,6 +68,7 @@ impl App {
             base_path,
             controller_trust,
             controllers: Mutex::new(HashMap::new()),
+            ox_clients: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -92,6 +104,41 @@ impl App {
             .map_err(|_| "controller cache poisoned")?
             .insert(key, client.clone());
         Ok(client)
+    }
+
+    /// The OX client and settings of an instance, from its globals resource (read each time, so a
+    /// configure applies at once; clients are cached per URL and share their connection pool).
+    pub async fn ox(&self, instance_id: &str) -> Result<(ox::OxClient, OxSettings), OxUnavailable> {
+        let other = |e: &dyn std::fmt::Display| OxUnavailable::Other(e.to_string());
+        let row = self
+            .store
+            .resource(instance_id, instance_id)
+            .await
+            .map_err(|e| other(&e))?
+            .ok_or(OxUnavailable::NotConfigured)?;
+        let mut globals: aps::Resource = serde_json::from_value(row.body).map_err(|e| other(&e))?;
+        if let Some(def) = crate::types::of("globals") {
+            crate::services::sealing::open(&def, &self.secrets, &mut globals.props)
+                .map_err(|e| other(&e))?;
+        }
+        let settings = OxSettings::from_globals(&globals)
+            .map_err(|e| other(&e))?
+            .ok_or(OxUnavailable::NotConfigured)?;
+        let mut cache = self
+            .ox_clients
+            .lock()
+            .map_err(|_| OxUnavailable::Other("OX client cache poisoned".into()))?;
+        let client = match cache.get(&settings.soap_url) {
+            Some(c) => c.clone(),
+            None => {
+                let c = settings
+                    .client(Duration::from_secs(self.config.ox_timeout_secs))
+                    .map_err(|e| other(&e))?;
+                cache.insert(settings.soap_url.clone(), c.clone());
+                c
+            }
+        };
+        Ok((client, settings))
     }
 
     /// Forgets cached clients of an instance (after uninstall).

@@ -5,7 +5,8 @@
 //! - [`node`]: starts the HTTPS endpoint, the admin listener and the job workers.
 //! - [`tls`]: the TLS listener that asks for client certificates and hands them to handlers.
 //! - [`http`]: routing, APS headers, controller authentication, replies.
-//! - [`services`]: one [`services::ApsService`] per APS route; the resource model lives here.
+//! - [`services`]: one [`services::ApsService`] per APS route, the seam of the protocol.
+//! - [`model`]: the resource model's services (tenant, user, ...): admission, then OX jobs.
 //! - [`jobs`]: the connector's durable job kinds (side effects on the controller and on OX).
 //! - [`ox_link`]: an instance's OX connection (client and credentials from its globals).
 //! - [`store`]: the database (SQLite or PostgreSQL) and its tables.
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod jobs;
+pub mod model;
 pub mod node;
 pub mod ox_link;
 pub mod private_file;

@@ -14,5 +14,6 @@ pub fn registry(app: &Arc<App>) -> Registry {
     let mut registry = Registry::new();
     registry.register(verify_controller::Handler::new(app.clone()));
     registry.register(store_only_apply::Handler::new(app.clone()));
+    registry.register(crate::model::job::Handler::new(app.clone()));
     registry
 }

@@ -167,10 +167,11 @@ pub fn internal(e: impl std::fmt::Display) -> ApsError {
     ApsError::internal("Internal error in the oxaps endpoint; see its log.")
 }
 
-/// The services by route name.
+/// The services by route name, and the models behind the model services.
 #[derive(Clone, Default)]
 pub struct Registry {
     services: BTreeMap<&'static str, Arc<dyn ApsService>>,
+    models: BTreeMap<&'static str, Arc<dyn crate::model::Model>>,
 }
 
 impl Registry {
@@ -182,12 +183,30 @@ impl Registry {
             r.insert(Arc::new(Unimplemented::new(name)));
         }
         r.insert(Arc::new(Globals::new()));
+        r.insert_model(Arc::new(crate::model::profile::Profile::default()));
+        r.insert_model(Arc::new(crate::model::tenant::Tenant::default()));
+        r.insert_model(Arc::new(crate::model::domain::Domain::default()));
+        r.insert_model(Arc::new(crate::model::user::UserModel::default()));
         r
     }
 
     /// Adds or replaces a service.
     pub fn insert(&mut self, service: Arc<dyn ApsService>) {
         self.services.insert(service.name(), service);
+    }
+
+    /// Adds a model, served through [`crate::model::ModelService`].
+    pub fn insert_model(&mut self, model: Arc<dyn crate::model::Model>) {
+        self.services.insert(
+            model.service(),
+            Arc::new(crate::model::ModelService::new(model.clone())),
+        );
+        self.models.insert(model.service(), model);
+    }
+
+    /// The model behind a model service.
+    pub fn model(&self, name: &str) -> Option<&Arc<dyn crate::model::Model>> {
+        self.models.get(name)
     }
 
     /// The service for a route name.

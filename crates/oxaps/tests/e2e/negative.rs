@@ -137,7 +137,7 @@ async fn refused_requests_leave_no_state() {
             .send(
                 Cert::Controller,
                 Method::POST,
-                &t.url("tenant"),
+                &t.url("purchaserequest"),
                 Some(item.clone()),
                 &[],
             )

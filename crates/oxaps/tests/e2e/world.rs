@@ -1,0 +1,200 @@
+//! A whole provider world for model tests: ox-sim (OX), apsc-sim (the controller) and an oxaps
+//! node, with the package derived from oxaps's own type definitions and an installed instance
+//! whose globals point at ox-sim.
+
+use apsc_sim::{
+    AccountSpec, Controller, InstanceHandle, PackageSpec, RelationDef, ServiceSpec,
+    ServiceUserSpec, SimConfig, SimHandle, SubscriptionSpec,
+};
+use ox_sim::{OxSim, OxSimHandle};
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, TestNode, start};
+
+pub const MASTER_PASSWORD: &str = "master-secret";
+
+pub struct World {
+    pub ox: OxSimHandle,
+    pub sim: SimHandle,
+    pub node: TestNode,
+    pub instance: InstanceHandle,
+}
+
+/// The package as the controller sees it: one service per type, with implements and relations.
+pub fn package() -> PackageSpec {
+    let mut types = oxaps::types::all().into_iter();
+    let to_spec = |t: aps::typedef::TypeDef| {
+        let mut spec = ServiceSpec::new(t.name.clone(), t.id.clone());
+        for i in &t.implements {
+            spec = spec.implements(i.clone());
+        }
+        for (name, r) in &t.relations {
+            let mut rel = RelationDef::new(name.clone(), r.type_id.clone());
+            if r.collection {
+                rel = rel.collection();
+            }
+            if r.required {
+                rel = rel.required();
+            }
+            spec = spec.relation(rel);
+        }
+        spec
+    };
+    let root = to_spec(types.next().expect("globals first"));
+    types.fold(PackageSpec::new("http://oxaps.org/app", root), |p, t| {
+        p.service(to_spec(t))
+    })
+}
+
+pub fn link(id: &str) -> Value {
+    json!({"aps": {"id": id}})
+}
+
+impl World {
+    pub async fn start(backend: Backend) -> World {
+        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
+            .await
+            .unwrap();
+        let node = start(backend, |_| {}).await;
+        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let package = sim.register_package(package()).unwrap();
+        let settings = json!({
+            "oxSoapUrl": ox.base_url(),
+            "oxMasterLogin": "oxadminmaster",
+            "oxMasterPassword": MASTER_PASSWORD,
+            "mxHosts": [{"host": "mx1.provider.example", "priority": 10}, {"host": "mx2.provider.example", "priority": 20}],
+            "spfInclude": "_spf.provider.example",
+            "autodiscoverHost": "autodiscover.provider.example"
+        });
+        let instance = sim
+            .install_instance(&node.node.endpoint_url(), &package, settings)
+            .await
+            .unwrap();
+        World {
+            ox,
+            sim,
+            node,
+            instance,
+        }
+    }
+
+    /// A typed OX client, to check what OX holds.
+    pub fn ox_client(&self) -> ox::OxClient {
+        ox::OxClient::new(ox::OxConfig::new(self.ox.base_url())).unwrap()
+    }
+
+    pub fn master(&self) -> ox::Credentials {
+        ox::Credentials::new("oxadminmaster", MASTER_PASSWORD)
+    }
+
+    pub async fn try_provision(
+        &self,
+        service: &str,
+        body: Value,
+    ) -> Result<aps::Resource, apsc_sim::SimError> {
+        let mut body = body;
+        body["aps"] = json!({"type": oxaps::types::type_id(service)});
+        self.sim.provision(&self.instance.id, service, body).await
+    }
+
+    pub async fn provision(&self, service: &str, body: Value) -> aps::Resource {
+        self.try_provision(service, body)
+            .await
+            .unwrap_or_else(|e| panic!("provisioning {service}: {e}"))
+    }
+
+    /// A customer: account, subscription, hosted zone, tenant and a domain in the zone.
+    pub async fn customer(&self, domain: &str, profile: &str) -> Customer {
+        let account = self
+            .sim
+            .create_account(AccountSpec::new(format!("{domain} Ltd")))
+            .unwrap();
+        let account_id = account.id().unwrap().to_owned();
+        let subscription = self
+            .sim
+            .create_subscription(&account_id, SubscriptionSpec::new("OX App Suite", 1))
+            .unwrap();
+        let zone = self.sim.create_dns_zone(&account_id, domain).unwrap();
+        let tenant = self
+            .provision("tenant", json!({"account": link(&account_id), "subscription": link(subscription.id().unwrap()), "globals": link(&self.instance.id)}))
+            .await;
+        let domain_res = self.provision("domain", json!({"name": domain, "tenant": link(tenant.id().unwrap()), "zone": link(zone.id().unwrap())})).await;
+        Customer {
+            account_id,
+            tenant_id: tenant.id().unwrap().to_owned(),
+            zone_id: zone.id().unwrap().to_owned(),
+            domain_id: domain_res.id().unwrap().to_owned(),
+            context_id: tenant.props["contextId"].as_i64().expect("context id") as i32,
+            profile_id: profile.to_owned(),
+        }
+    }
+
+    /// A service user of the customer with its OX user.
+    pub async fn user(&self, c: &Customer, login: &str, extra: Value) -> aps::Resource {
+        let su = self
+            .sim
+            .create_service_user(
+                &c.account_id,
+                ServiceUserSpec::new(login, "Ada", "Lovelace"),
+            )
+            .unwrap();
+        let mut body = json!({"login": login, "displayName": format!("Ada Lovelace {login}"), "givenName": "Ada", "surName": "Lovelace",
+            "tenant": link(&c.tenant_id), "profile": link(&c.profile_id), "user": link(su.id().unwrap())});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        self.provision("user", body).await
+    }
+
+    /// Waits until no job of the node is pending or running (link changes apply in jobs).
+    pub async fn settle(&self) {
+        let queue = &self.node.node.app.queue;
+        loop {
+            let mut open = Vec::new();
+            for status in [
+                oxaps_jobs::JobStatus::Pending,
+                oxaps_jobs::JobStatus::Running,
+            ] {
+                open.extend(
+                    queue
+                        .list(&oxaps_jobs::ListFilter {
+                            status: Some(status),
+                            ..Default::default()
+                        })
+                        .await
+                        .unwrap(),
+                );
+            }
+            if open.is_empty() {
+                return;
+            }
+            for job in open {
+                let done = queue
+                    .wait_for(job.id, std::time::Duration::from_secs(30))
+                    .await
+                    .unwrap();
+                assert!(
+                    done.status.is_terminal(),
+                    "job {} {} did not finish: {:?}",
+                    job.kind,
+                    job.dedup_key,
+                    done.last_error
+                );
+            }
+        }
+    }
+
+    pub async fn profile(&self, name: &str, combination: &str, quota_mb: i64) -> String {
+        let p = self.provision("profile", json!({"name": name, "accessCombination": combination, "mailQuotaMb": quota_mb, "globals": link(&self.instance.id)})).await;
+        p.id().unwrap().to_owned()
+    }
+}
+
+pub struct Customer {
+    pub account_id: String,
+    pub tenant_id: String,
+    pub zone_id: String,
+    pub domain_id: String,
+    pub context_id: i32,
+    pub profile_id: String,
+}
