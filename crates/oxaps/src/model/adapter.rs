@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::Model;
 use super::job::{self, Op};
-use crate::services::{ApsService, Call, Reply, internal, job_reply, sealing};
+use crate::services::{ApsService, Call, OperationInput, Reply, internal, job_reply, sealing};
 use crate::store::{ResourceRow, ResourceStatus, Store};
 
 /// Adapts a [`Model`] to [`ApsService`].
@@ -166,11 +166,26 @@ impl ApsService for ModelService {
             let inserted = match Store::insert_resource(&mut tx, &row).await {
                 Ok(inserted) => inserted,
                 Err(e) if is_unique_violation(&e) => {
-                    return Err(ApsError::conflict(format!(
-                        "A {} named {} already exists.",
-                        self.model.service(),
-                        admitted.natural_key.as_deref().unwrap_or(&id)
-                    )));
+                    drop(tx);
+                    // A concurrent delivery of this same request may have won the race (on
+                    // PostgreSQL the natural-key index reports it): then this is a repeat.
+                    if call
+                        .app
+                        .store
+                        .resource(&instance.id, &id)
+                        .await
+                        .map_err(internal)?
+                        .is_none()
+                    {
+                        return Err(ApsError::conflict(format!(
+                            "A {} named {} already exists.",
+                            self.model.service(),
+                            admitted.natural_key.as_deref().unwrap_or(&id)
+                        )));
+                    }
+                    let info =
+                        format!("Provisioning {} {id} in OX App Suite", self.model.service());
+                    return job_reply(call, &key, &info, || self.current(call, &id)).await;
                 }
                 Err(e) => return Err(internal(e)),
             };
@@ -279,6 +294,19 @@ impl ApsService for ModelService {
             self.model.link(call, id, relation, &linked).await?;
         }
         Ok(Reply::empty())
+    }
+
+    async fn operation(
+        &self,
+        call: &Call,
+        id: Option<&str>,
+        name: &str,
+        input: OperationInput,
+    ) -> Result<Reply, ApsError> {
+        if let Some(id) = id {
+            self.load(call, id).await?;
+        }
+        self.model.operation(call, id, name, input).await
     }
 
     async fn unlink(
