@@ -93,6 +93,11 @@ impl NodeProcess {
         panic!("oxaps did not become ready");
     }
 
+    /// The process id of the running node.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map(Child::id).unwrap_or(0)
+    }
+
     /// The node's Prometheus metrics text.
     pub async fn metrics(&self) -> String {
         let tls = aps::tls::client_config(None, &aps::tls::ServerTrust::Any).unwrap();
