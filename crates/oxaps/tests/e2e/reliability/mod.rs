@@ -46,6 +46,8 @@ struct Run {
     tenant_id: String,
     profile_id: String,
     context_id: i32,
+    /// Requests re-sent by the task manager (connection errors and 202 polls).
+    resends: AtomicU32,
     _dir: tempfile::TempDir,
 }
 
@@ -109,6 +111,7 @@ async fn setup(backend: Backend, node_count: usize) -> Run {
         instance,
         nodes,
         store,
+        resends: AtomicU32::new(0),
         _dir: dir,
     }
 }
@@ -136,12 +139,18 @@ impl Run {
                     let body = json!({"aps": {"id": id, "type": oxaps::types::type_id("user")}, "login": login, "displayName": format!("User {i}"),
                         "tenant": link(&self.tenant_id), "profile": link(&self.profile_id), "user": link(su.id().unwrap())});
                     let tx = uuid::Uuid::new_v4().to_string();
-                    let sends = (0..copies).map(|_| task_manager::run(&self.sim, &self.instance, &endpoints, Method::POST, "user", Some(body.clone()), &tx, DEADLINE));
+                    let sends = (0..copies).map(|_| {
+                        let task = task_manager::Task { method: Method::POST, path: "user", body: Some(body.clone()), transaction: &tx };
+                        task_manager::run(&self.sim, &self.instance, &endpoints, task, DEADLINE)
+                    });
+                    let mut resends = 0;
                     for outcome in futures::future::join_all(sends).await {
                         assert_eq!(outcome.status, 200, "{login}: {}", outcome.body);
                         assert_eq!(outcome.body["aps"]["id"], id.as_str());
                         assert_eq!(outcome.body["login"], login.as_str());
+                        resends += outcome.sends - 1;
                     }
+                    self.resends.fetch_add(resends, Ordering::SeqCst);
                     (id, login)
                 }
             })
@@ -250,7 +259,9 @@ async fn sigkilled_node_recovers_without_losing_or_duplicating_users() {
             while !done.load(Ordering::SeqCst) {
                 let pause = 300 + rand::random::<u64>() % 900;
                 tokio::time::sleep(Duration::from_millis(pause)).await;
+                let before = node.pid();
                 node.restart().await;
+                assert_ne!(node.pid(), before, "a new process after the kill");
                 kills.fetch_add(1, Ordering::SeqCst);
             }
             node

@@ -27,23 +27,29 @@ impl Endpoints {
     }
 }
 
-/// Sends `method path` with `body` in transaction `transaction` until a definite answer (not 202,
-/// not a transport error), for at most `deadline`.
+/// One request as the controller's task holds it.
+pub struct Task<'a> {
+    pub method: Method,
+    pub path: &'a str,
+    pub body: Option<Value>,
+    /// The transaction: every re-send carries the same `APS-Transaction-ID`.
+    pub transaction: &'a str,
+}
+
+/// Sends `task` until a definite answer (not 202, not a transport error), for at most `deadline`.
 pub async fn run(
     sim: &SimHandle,
     instance: &InstanceHandle,
     endpoints: &Endpoints,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    transaction: &str,
+    task: Task<'_>,
     deadline: Duration,
 ) -> Outcome {
+    let path = task.path;
     let template: RawRequest = {
         let mut r = sim
-            .raw_request_for(instance, method, path)
-            .with_header("APS-Transaction-ID", transaction);
-        r.body = body;
+            .raw_request_for(instance, task.method, path)
+            .with_header("APS-Transaction-ID", task.transaction);
+        r.body = task.body;
         r
     };
     let started = std::time::Instant::now();
