@@ -72,7 +72,18 @@ pub async fn call(
         }
         Action::Pass | Action::DropAfter => {}
     }
-    let (status, text, op_name) = process(&st, svc, &body).await;
+    // Like OX, finish a call whose client went away: hyper drops this future when the connection
+    // closes, and a database transaction cut off mid-way would leave the store inconsistent.
+    let worker = {
+        let (st, service) = (st.clone(), service.clone());
+        tokio::spawn(async move {
+            let svc = st.sim.schema.service(&service)?;
+            Some(process(&st, svc, &body).await)
+        })
+    };
+    let Ok(Some((status, text, op_name))) = worker.await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "ox-sim: the call failed internally").into_response();
+    };
     if decision.action == Action::DropAfter {
         st.stats.fault("injected_drop_after");
         return drop_response();
