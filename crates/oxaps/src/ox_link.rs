@@ -78,19 +78,29 @@ impl OxSettings {
     }
 }
 
-/// Checks that OX answers and accepts the master credentials: a context search that matches
-/// nothing. Returns a message for the provider when it does not.
+/// Checks that OX answers and accepts the master credentials: a search that matches nothing,
+/// of contexts (on-premise) or of subadmins (OX Cloud, where the "master" may itself be a
+/// subadmin that creates the brands). Returns a message for the provider when it does not.
 pub async fn verify(settings: &OxSettings, timeout: Duration) -> Result<(), String> {
     let client = settings
         .client(timeout)
         .map_err(|e| format!("OX SOAP URL {} is not usable: {e}", settings.soap_url))?;
     let client = client.with_retry(ox::RetryPolicy::none());
-    match client
-        .contexts()
-        .list("oxaps-connection-check-*", &settings.master)
-        .await
-    {
-        Ok(_) => Ok(()),
+    const PROBE: &str = "oxaps-connection-check-*";
+    let answer = match settings.mode {
+        OxMode::OnPremise => client
+            .contexts()
+            .list(PROBE, &settings.master)
+            .await
+            .map(drop),
+        OxMode::Cloud => client
+            .resellers()
+            .list(PROBE, &settings.master)
+            .await
+            .map(drop),
+    };
+    match answer {
+        Ok(()) => Ok(()),
         Err(e @ OxError::InvalidCredentials(_)) => Err(format!(
             "OX rejected the master admin credentials ({}): {e}",
             settings.master.login

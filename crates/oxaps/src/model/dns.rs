@@ -1,5 +1,8 @@
 //! The DNS records a mail domain needs, created in the customer's hosted zone through the
 //! controller (OSA's DNS types), and removed by the ids recorded when they were created.
+//!
+//! The ids live in the resource's `dnsRecords` property; nothing else is ever removed, so a
+//! record the customer added to the zone survives the domain's (or subdomain's) removal.
 
 use aps::Resource;
 use oxaps_jobs::JobError;
@@ -35,6 +38,54 @@ pub fn wanted(globals: &Resource, domain: &str) -> Vec<Value> {
         }
     }
     records
+}
+
+/// The property that holds the ids of the records a resource created.
+pub const RECORDS: &str = "dnsRecords";
+
+/// The record ids recorded in `body`.
+pub fn recorded(body: &Resource) -> Vec<String> {
+    body.props
+        .get(RECORDS)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Creates the records `name` needs (see [`wanted`]) in `zone_id` and records their ids in
+/// `body`, checkpointing after each, so a retry neither duplicates nor forgets one.
+pub async fn provision(
+    cx: &JobCx,
+    body: &mut Resource,
+    zone_id: &str,
+    name: &str,
+) -> Result<(), JobError> {
+    let globals_def =
+        crate::types::of("globals").ok_or_else(|| JobError::permanent("globals type missing"))?;
+    let (_, globals) = cx
+        .resource(&cx.instance.id, &globals_def)
+        .await?
+        .ok_or_else(|| JobError::permanent("instance settings missing"))?;
+    let base = body.clone();
+    let ids = create(
+        cx,
+        zone_id,
+        &wanted(&globals, name),
+        recorded(body),
+        |ids| {
+            let mut b = base.clone();
+            b.props.insert(RECORDS.into(), json!(ids));
+            b
+        },
+    )
+    .await?;
+    body.props.insert(RECORDS.into(), json!(ids));
+    Ok(())
 }
 
 /// The standard DNS record type of a kind.

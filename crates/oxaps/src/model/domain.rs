@@ -1,5 +1,10 @@
 //! `domain`: a customer's own mail domain. It becomes a login mapping of the tenant's OX context,
 //! and its hosted DNS zone gets the MX, SPF and autodiscover records the globals settings call for.
+//!
+//! Removing a domain removes its subdomains first (their records, login mappings and stored
+//! resources) rather than refusing: a customer who ticks a domain in "Remove domains" expects it
+//! gone with nothing of it left in OX or in the zone, and the controller itself (as far as known,
+//! UNCONFIRMED) removes the resources that require a removed one, subdomains here, before it.
 
 use aps::typedef::TypeDef;
 use aps::{ApsError, Resource};
@@ -11,9 +16,10 @@ use serde_json::{Value, json};
 use super::tenant::ox_failure;
 use super::{Admitted, JobCx, Model, dns, linked_id, required_link};
 use crate::services::{Call, internal};
+use crate::store::ResourceStatus;
 
 /// Services whose resources give a tenant a mail domain (their natural key is the domain name).
-const DOMAIN_SERVICES: &[&str] = &["domain", "subdomain", "sharedsubdomain"];
+pub const DOMAIN_SERVICES: &[&str] = &["domain", "subdomain", "sharedsubdomain"];
 
 /// The domain model.
 pub struct Domain {
@@ -29,20 +35,8 @@ impl Default for Domain {
     }
 }
 
-/// Whether `name` is a valid DNS name (letters, digits, hyphens; labels of 1-63; 253 in all).
-pub fn valid_domain_name(name: &str) -> bool {
-    name.len() <= 253
-        && name.contains('.')
-        && name.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-}
-
 /// Whether the tenant has `domain` as one of its mail domains (own, subdomain, shared subdomain).
+/// Mail domains being removed, or whose provisioning failed, do not count.
 pub async fn tenant_has_domain(
     call: &Call,
     tenant_id: &str,
@@ -56,24 +50,142 @@ pub async fn tenant_has_domain(
         .await
         .map_err(internal)?;
     Ok(children.iter().any(|c| {
-        DOMAIN_SERVICES.contains(&c.service.as_str()) && c.natural_key.as_deref() == Some(domain)
+        DOMAIN_SERVICES.contains(&c.service.as_str())
+            && live(c.status)
+            && c.natural_key.as_deref() == Some(domain)
     }))
 }
 
-/// Checks a catch-all value: empty, or an address in `domain`.
+/// Whether a resource in this status holds its name (it is not being removed, nor failed).
+pub fn live(status: ResourceStatus) -> bool {
+    !matches!(
+        status,
+        ResourceStatus::Unprovisioning | ResourceStatus::Failed
+    )
+}
+
+/// A domain name or label as stored: trimmed, lower case, without the root's dot.
+pub fn normalise(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Whether `name` is a valid DNS name (letters, digits, hyphens; labels of 1-63; 253 in all).
+pub fn valid_domain_name(name: &str) -> bool {
+    name.len() <= 253 && name.contains('.') && name.split('.').all(super::subdomain::valid_label)
+}
+
+/// Whether `name` is `domain` or inside it.
+pub(super) fn within(name: &str, domain: &str) -> bool {
+    let (name, domain) = (name.to_ascii_lowercase(), domain.to_ascii_lowercase());
+    name == domain || name.ends_with(&format!(".{domain}"))
+}
+
+/// Checks a catch-all value: empty, or an address in `domain` or in a domain `domain` is part of
+/// (`info@example.com` for `sales.example.com`).
 pub fn check_catch_all(body: &Resource, domain: &str) -> Result<(), ApsError> {
     match body.str_prop("catchAll").unwrap_or("") {
         "" => Ok(()),
         address => match address.rsplit_once('@') {
-            Some((local, d)) if !local.is_empty() && d.eq_ignore_ascii_case(domain) => Ok(()),
+            Some((local, d)) if !local.is_empty() && valid_domain_name(d) && within(domain, d) => {
+                Ok(())
+            }
             _ => Err(ApsError::bad_request(format!(
-                "The catch-all mailbox must be an address in {domain}, or empty."
+                "The catch-all mailbox must be an address in {domain} (or in the domain it \
+                 belongs to), or empty."
             ))),
         },
     }
 }
 
-/// Adds or removes a login mapping of the tenant's context (OX replaces the whole list on change).
+/// Normalises and checks a catch-all: empty, or a mailbox of the tenant (a user's login or one of
+/// its aliases) that [`check_catch_all`] accepts for `name`.
+pub async fn check_catch_all_of(
+    call: &Call,
+    tenant_id: &str,
+    body: &mut Resource,
+    name: &str,
+) -> Result<(), ApsError> {
+    let address = body
+        .str_prop("catchAll")
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    body.props.insert("catchAll".into(), json!(address));
+    check_catch_all(body, name)?;
+    if address.is_empty() || is_mailbox_of(call, tenant_id, &address).await? {
+        return Ok(());
+    }
+    Err(ApsError::bad_request(format!(
+        "{address} is not a mailbox of this subscription: choose a user's login or alias, or \
+         leave the catch-all empty."
+    )))
+}
+
+/// Whether `address` is the login of one of the tenant's users or one of their aliases (an alias
+/// belongs to the tenant directly or through its user).
+async fn is_mailbox_of(call: &Call, tenant_id: &str, address: &str) -> Result<bool, ApsError> {
+    let instance = call.instance()?;
+    let store = &call.app.store;
+    let users = store
+        .children(&instance.id, tenant_id, Some("user"))
+        .await
+        .map_err(internal)?;
+    let users: Vec<_> = users.into_iter().filter(|u| live(u.status)).collect();
+    if users
+        .iter()
+        .any(|u| u.natural_key.as_deref() == Some(address))
+    {
+        return Ok(true);
+    }
+    let ours =
+        |id: Option<&str>| id.is_some_and(|id| id == tenant_id || users.iter().any(|u| u.id == id));
+    Ok(store
+        .resources_of(&instance.id, "emailaddress")
+        .await
+        .map_err(internal)?
+        .iter()
+        .filter(|a| live(a.status))
+        .any(|a| {
+            let named = a.natural_key.as_deref() == Some(address)
+                || a.body
+                    .get("address")
+                    .and_then(Value::as_str)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(address));
+            named
+                && (ours(a.parent_id.as_deref())
+                    || ours(a.body.pointer("/user/aps/id").and_then(Value::as_str)))
+        }))
+}
+
+/// Keeps single relations that may not change: an unlinked one stays as it was (the controller
+/// unlinks when the other end goes away); pointing one elsewhere is refused.
+pub fn keep_links(
+    current: &Resource,
+    new: &mut Resource,
+    relations: &[&str],
+    service: &str,
+) -> Result<(), ApsError> {
+    for relation in relations {
+        let Some(old) = current.props.get(*relation) else {
+            continue;
+        };
+        match new.link_id(relation) {
+            Some(id) if current.link_id(relation) != Some(id) => {
+                return Err(ApsError::bad_request(format!(
+                    "The {relation} of a {service} cannot be changed; remove it and add a new one."
+                )));
+            }
+            _ => {
+                new.props.insert((*relation).to_owned(), old.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds or removes a login mapping of the tenant's context. OX replaces the whole list on change,
+/// so the list written also carries the state of the tenant's other mail domains as stored here:
+/// two jobs changing the same context at once cannot undo each other's mapping.
 pub async fn set_mapping(
     cx: &JobCx,
     tenant_id: &str,
@@ -87,29 +199,74 @@ pub async fn set_mapping(
     };
     let (ox, settings) = cx.ox().await?;
     let current = match ox.contexts().get_data(&ctx_ref, &settings.master).await {
-        Ok(c) => c,
+        Ok(c) => c.login_mappings,
         Err(e) if e.is_not_found() && !present => return Ok(()),
         Err(e) => return Err(ox_failure("reading the OX context", e)),
     };
-    let mut mappings = current.login_mappings.clone();
-    let has = mappings.iter().any(|m| m.eq_ignore_ascii_case(domain));
-    if has == present {
+    let siblings: Vec<(String, bool)> = cx
+        .app
+        .store
+        .children(&cx.instance.id, tenant_id, None)
+        .await
+        .map_err(JobError::transient)?
+        .into_iter()
+        .filter(|c| DOMAIN_SERVICES.contains(&c.service.as_str()))
+        .filter_map(|c| Some((c.natural_key?, live(c.status))))
+        .collect();
+    let own = |list: &[String]| toggled(list, domain, present);
+    let merged = own(&merged_mappings(&current, &siblings, domain));
+    if same_set(&merged, &current) {
         return Ok(());
     }
-    if present {
-        mappings.push(domain.to_owned());
-    } else {
-        mappings.retain(|m| !m.eq_ignore_ascii_case(domain));
-    }
-    let change = Context {
+    let change = |mappings: Vec<String>| Context {
         id: ctx_ref.id,
         login_mappings: mappings,
         ..Default::default()
     };
-    ox.contexts()
-        .change(&change, &settings.master)
+    match ox
+        .contexts()
+        .change(&change(merged), &settings.master)
         .await
-        .map_err(|e| ox_failure("changing the OX context's login mappings", e))
+    {
+        Ok(()) => Ok(()),
+        // A sibling's name OX refuses (it is failing on its own): write only our change.
+        Err(e) if !e.is_retryable() && !same_set(&own(&current), &current) => ox
+            .contexts()
+            .change(&change(own(&current)), &settings.master)
+            .await
+            .map_err(|e| ox_failure("changing the OX context's login mappings", e)),
+        Err(e) if !e.is_retryable() => Ok(()),
+        Err(e) => Err(ox_failure("changing the OX context's login mappings", e)),
+    }
+}
+
+/// `current` with the tenant's other mail domains (`(name, live)`) as stored: live ones present,
+/// ones being removed absent. Mappings we do not manage (the context name) stay.
+fn merged_mappings(current: &[String], siblings: &[(String, bool)], domain: &str) -> Vec<String> {
+    siblings
+        .iter()
+        .filter(|(name, _)| !name.eq_ignore_ascii_case(domain))
+        .fold(current.to_vec(), |list, (name, live)| {
+            toggled(&list, name, *live)
+        })
+}
+
+fn toggled(list: &[String], name: &str, present: bool) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .iter()
+        .filter(|m| !m.eq_ignore_ascii_case(name))
+        .cloned()
+        .collect();
+    if present {
+        out.push(name.to_owned());
+    }
+    out
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .all(|m| b.iter().any(|n| n.eq_ignore_ascii_case(m)))
 }
 
 #[async_trait]
@@ -124,12 +281,7 @@ impl Model for Domain {
 
     async fn admit(&self, call: &Call, mut body: Resource) -> Result<Admitted, ApsError> {
         let tenant = required_link(&body, "tenant", "domain")?;
-        let name = body
-            .str_prop("name")
-            .unwrap_or_default()
-            .trim()
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
+        let name = normalise(body.str_prop("name").unwrap_or_default());
         if !valid_domain_name(&name) {
             return Err(ApsError::bad_request(format!(
                 "{name:?} is not a valid domain name."
@@ -148,10 +300,11 @@ impl Model for Domain {
                 "Tenant {tenant} does not exist."
             )));
         }
-        check_catch_all(&body, &name)?;
+        super::shared_domain::claim(call, &name, "domain").await?;
         super::profile::fill_defaults(&self.def, &mut body);
+        check_catch_all_of(call, &tenant, &mut body, &name).await?;
         body.props.insert("name".into(), json!(name));
-        body.props.insert("dnsRecords".into(), json!([]));
+        body.props.insert(dns::RECORDS.into(), json!([]));
         Ok(Admitted {
             body,
             parent_id: Some(tenant),
@@ -161,12 +314,20 @@ impl Model for Domain {
 
     async fn admit_change(
         &self,
-        _call: &Call,
+        call: &Call,
         current: &Resource,
-        new: Resource,
+        mut new: Resource,
     ) -> Result<Resource, ApsError> {
         super::final_unchanged(&self.def, current, &new)?;
-        check_catch_all(&new, current.str_prop("name").unwrap_or_default())?;
+        keep_links(current, &mut new, &["tenant", "zone"], "domain")?;
+        if let Some(ids) = current.props.get(dns::RECORDS) {
+            new.props.insert(dns::RECORDS.into(), ids.clone());
+        }
+        if new.props.get("catchAll") != current.props.get("catchAll") {
+            let tenant = linked_id(current, "tenant").unwrap_or_default();
+            let name = current.str_prop("name").unwrap_or_default().to_owned();
+            check_catch_all_of(call, &tenant, &mut new, &name).await?;
+        }
         Ok(new)
     }
 
@@ -176,31 +337,7 @@ impl Model for Domain {
         let name = body.str_prop("name").unwrap_or_default().to_owned();
         set_mapping(cx, &tenant, &name, true).await?;
         if let Some(zone) = linked_id(&body, "zone") {
-            let globals_def = crate::types::of("globals")
-                .ok_or_else(|| JobError::permanent("globals type missing"))?;
-            let (_, globals) = cx
-                .resource(&cx.instance.id, &globals_def)
-                .await?
-                .ok_or_else(|| JobError::permanent("instance settings missing"))?;
-            let already: Vec<String> = body
-                .props
-                .get("dnsRecords")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let base = body.clone();
-            let ids = dns::create(cx, &zone, &dns::wanted(&globals, &name), already, |ids| {
-                let mut b = base.clone();
-                b.props.insert("dnsRecords".into(), json!(ids));
-                b
-            })
-            .await?;
-            body.props.insert("dnsRecords".into(), json!(ids));
+            dns::provision(cx, &mut body, &zone, &name).await?;
         }
         Ok(body)
     }
@@ -217,18 +354,8 @@ impl Model for Domain {
     }
 
     async fn delete(&self, cx: &JobCx, body: &Resource) -> Result<(), JobError> {
-        let ids: Vec<String> = body
-            .props
-            .get("dnsRecords")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        dns::remove(cx, &ids).await?;
+        super::subdomain::remove_subdomains_of(cx, body.id().unwrap_or(&cx.resource_id)).await?;
+        dns::remove(cx, &dns::recorded(body)).await?;
         if let Some(tenant) = linked_id(body, "tenant") {
             set_mapping(
                 cx,
@@ -257,11 +384,37 @@ mod tests {
     }
 
     #[test]
-    fn catch_all_must_be_in_the_domain() {
+    fn catch_all_must_be_in_the_domain_or_its_parent() {
         let with = |v: &str| serde_json::from_value::<Resource>(json!({"catchAll": v})).unwrap();
         assert!(check_catch_all(&with(""), "example.com").is_ok());
         assert!(check_catch_all(&with("info@Example.com"), "example.com").is_ok());
+        assert!(check_catch_all(&with("info@example.com"), "sales.example.com").is_ok());
+        assert!(check_catch_all(&with("info@sales.example.com"), "example.com").is_err());
         assert!(check_catch_all(&with("info@other.com"), "example.com").is_err());
+        assert!(check_catch_all(&with("info@com"), "example.com").is_err());
         assert!(check_catch_all(&with("@example.com"), "example.com").is_err());
+    }
+
+    #[test]
+    fn mappings_keep_siblings_and_unmanaged_entries() {
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let current = list(&["oxaps-t1", "example.com", "old.example.com"]);
+        let siblings = vec![
+            ("example.com".to_owned(), true),
+            ("old.example.com".to_owned(), false),
+            ("new.example.com".to_owned(), true),
+            ("sales.example.com".to_owned(), true),
+        ];
+        let merged = toggled(
+            &merged_mappings(&current, &siblings, "sales.example.com"),
+            "sales.example.com",
+            false,
+        );
+        assert!(same_set(
+            &merged,
+            &list(&["oxaps-t1", "example.com", "new.example.com"])
+        ));
+        assert!(same_set(&list(&["A.example"]), &list(&["a.example"])));
+        assert!(!same_set(&list(&["a.example"]), &list(&["b.example"])));
     }
 }

@@ -9,12 +9,18 @@
 //! the resource is marked failed, so nothing is half-created.
 
 mod adapter;
+pub mod alias;
+pub mod brand;
 mod context;
 mod dns;
 pub mod domain;
+pub mod group;
 pub mod job;
-mod password;
+pub mod password;
 pub mod profile;
+pub mod resource;
+pub mod shared_domain;
+pub mod subdomain;
 pub mod tenant;
 pub mod user;
 
@@ -27,7 +33,7 @@ use serde_json::Value;
 pub use adapter::ModelService;
 pub use context::JobCx;
 
-use crate::services::Call;
+use crate::services::{Call, OperationInput, Reply};
 
 /// What admission decided for a new resource.
 #[derive(Debug, Clone)]
@@ -99,6 +105,22 @@ pub trait Model: Send + Sync + 'static {
     /// Fresh values for `retrieve` (counters); default: the stored body as it is.
     async fn refresh(&self, _call: &Call, body: Resource) -> Result<Resource, ApsError> {
         Ok(body)
+    }
+
+    /// A custom operation or event handler the type declares (`id` is `None` for static ones),
+    /// answered in the request: like a link, it stores the change and enqueues a job rather
+    /// than calling OX. The resource is known to exist. Default: not implemented.
+    async fn operation(
+        &self,
+        _call: &Call,
+        _id: Option<&str>,
+        name: &str,
+        _input: OperationInput,
+    ) -> Result<Reply, ApsError> {
+        Err(ApsError::not_implemented(format!(
+            "Operation {name} of service {} is not implemented.",
+            self.service()
+        )))
     }
 }
 

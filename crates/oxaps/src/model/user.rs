@@ -6,11 +6,14 @@
 use aps::typedef::TypeDef;
 use aps::{ApsError, Resource};
 use async_trait::async_trait;
-use ox::{Context, Credentials, OxClient, User};
+mod ox_ops;
+
+use ox::User;
 use oxaps_jobs::JobError;
 use serde_json::{Value, json};
 
-use super::tenant::{context_of, ox_failure};
+use self::ox_ops::{apply_rights, plan_of};
+use super::tenant::ox_scope;
 use super::{Admitted, JobCx, Model, linked_id, password, required_link};
 use crate::services::{Call, internal};
 use crate::store::ResourceRow;
@@ -27,49 +30,6 @@ impl Default for UserModel {
                 .unwrap_or_else(|| TypeDef::new("user", &crate::types::type_id("user"))),
         }
     }
-}
-
-/// What a profile gives a user in OX.
-struct Plan {
-    combination: String,
-    mail_quota_mb: i64,
-    add: Vec<String>,
-    remove: Vec<String>,
-}
-
-async fn plan_of(cx: &JobCx, profile_id: &str) -> Result<Plan, JobError> {
-    let def =
-        crate::types::of("profile").ok_or_else(|| JobError::permanent("profile type missing"))?;
-    let (_, p) = cx
-        .resource(profile_id, &def)
-        .await?
-        .ok_or_else(|| JobError::permanent(format!("profile {profile_id} does not exist")))?;
-    let list = |k: &str| {
-        p.props
-            .get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    Ok(Plan {
-        combination: p
-            .str_prop("accessCombination")
-            .unwrap_or("webmail")
-            .to_owned(),
-        mail_quota_mb: p
-            .props
-            .get("mailQuotaMb")
-            .and_then(Value::as_i64)
-            .filter(|q| *q > 0)
-            .unwrap_or(-1),
-        add: list("capabilitiesAdd"),
-        remove: list("capabilitiesRemove"),
-    })
 }
 
 fn ox_user(body: &Resource) -> User {
@@ -91,57 +51,6 @@ fn ox_user(body: &Resource) -> User {
     .with_primary_address(login)
 }
 
-/// Applies status and profile to an existing OX user: rights, quota, capabilities, mail on/off.
-async fn apply_rights(
-    ox: &OxClient,
-    ctx: &Context,
-    admin: &Credentials,
-    user_id: i32,
-    plan: &Plan,
-    enabled: bool,
-) -> Result<(), JobError> {
-    let users = ox.users();
-    let reference = User::by_id(user_id);
-    if enabled {
-        users
-            .change_by_module_access_name(ctx, &reference, &plan.combination, admin)
-            .await
-            .map_err(|e| ox_failure("setting the OX access combination", e))?;
-    } else {
-        // Disabled: no portal login and no mail, data kept.
-        let mut access = ox::access::by_name(&plan.combination).unwrap_or_default();
-        access.denied_portal = true;
-        users
-            .change_by_module_access(ctx, &reference, &access, admin)
-            .await
-            .map_err(|e| ox_failure("disabling the OX user", e))?;
-    }
-    let change = User {
-        id: Some(user_id),
-        max_quota: Some(plan.mail_quota_mb),
-        mail_enabled: Some(enabled),
-        ..Default::default()
-    };
-    users
-        .change(ctx, &change, admin)
-        .await
-        .map_err(|e| ox_failure("changing the OX user", e))?;
-    if !plan.add.is_empty() || !plan.remove.is_empty() {
-        users
-            .change_capabilities(
-                ctx,
-                &reference,
-                &plan.add.join(","),
-                &plan.remove.join(","),
-                "",
-                admin,
-            )
-            .await
-            .map_err(|e| ox_failure("changing the OX user's capabilities", e))?;
-    }
-    Ok(())
-}
-
 /// The users that have this profile.
 pub async fn users_of_profile(cx: &JobCx, profile_id: &str) -> Result<Vec<ResourceRow>, JobError> {
     let all = cx
@@ -159,7 +68,6 @@ pub async fn users_of_profile(cx: &JobCx, profile_id: &str) -> Result<Vec<Resour
 /// Re-applies a changed profile to every OX user that has it.
 pub async fn reapply_profile(cx: &JobCx, profile_id: &str) -> Result<(), JobError> {
     let plan = plan_of(cx, profile_id).await?;
-    let (ox, _) = cx.ox().await?;
     for row in users_of_profile(cx, profile_id).await? {
         let (Some(tenant), Some(user_id)) = (
             row.parent_id.as_deref(),
@@ -167,9 +75,9 @@ pub async fn reapply_profile(cx: &JobCx, profile_id: &str) -> Result<(), JobErro
         ) else {
             continue;
         };
-        let (ctx, admin) = context_of(cx, tenant).await?;
+        let scope = ox_scope(cx, tenant).await?;
         let enabled = row.body.get("status").and_then(Value::as_str) != Some("disabled");
-        apply_rights(&ox, &ctx, &admin, user_id as i32, &plan, enabled).await?;
+        apply_rights(&scope, user_id as i32, &plan, enabled).await?;
     }
     Ok(())
 }
@@ -202,6 +110,7 @@ impl Model for UserModel {
             )));
         }
         super::profile::load(call, &profile).await?;
+        super::brand::check_room_for_user(call, &tenant, &profile).await?;
         let login = body
             .str_prop("login")
             .unwrap_or_default()
@@ -257,45 +166,15 @@ impl Model for UserModel {
             linked_id(&body, "tenant").ok_or_else(|| JobError::permanent("user has no tenant"))?;
         let profile = linked_id(&body, "profile")
             .ok_or_else(|| JobError::permanent("user has no profile"))?;
-        let (ctx, admin) = context_of(cx, &tenant).await?;
+        let scope = ox_scope(cx, &tenant).await?;
         let plan = plan_of(cx, &profile).await?;
-        let (ox, _) = cx.ox().await?;
-        let users = ox.users();
-        let login = body.str_prop("login").unwrap_or_default().to_owned();
-        let existing = match users
-            .get_data(&ctx, &User::by_name(login.clone()), &admin)
-            .await
-        {
-            Ok(u) => u.id,
-            Err(e) if e.is_not_found() => None,
-            Err(e) => return Err(ox_failure("looking up the OX user", e)),
-        };
-        let id = match existing {
-            Some(id) => id,
-            None => {
-                let mut user = ox_user(&body);
-                user.max_quota = Some(plan.mail_quota_mb);
-                match users
-                    .create_by_module_access_name(&ctx, &user, &plan.combination, &admin)
-                    .await
-                {
-                    Ok(created) => created.id.ok_or_else(|| {
-                        JobError::transient("OX created the user but returned no id")
-                    })?,
-                    Err(e) if e.is_already_exists() => users
-                        .get_data(&ctx, &User::by_name(login.clone()), &admin)
-                        .await
-                        .map_err(|e| ox_failure("adopting the OX user", e))?
-                        .id
-                        .ok_or_else(|| JobError::permanent("OX user without id"))?,
-                    Err(e) => return Err(ox_failure("creating the OX user", e)),
-                }
-            }
-        };
+        let mut user = ox_user(&body);
+        user.max_quota = Some(plan.mail_quota_mb);
+        let id = ox_ops::find_or_create(&scope, &user, &plan).await?;
         body.props.insert("oxUserId".into(), json!(id));
         cx.checkpoint(&body).await?;
         let enabled = body.str_prop("status") != Some("disabled");
-        apply_rights(&ox, &ctx, &admin, id, &plan, enabled).await?;
+        apply_rights(&scope, id, &plan, enabled).await?;
         Ok(body)
     }
 
@@ -313,8 +192,7 @@ impl Model for UserModel {
             .and_then(Value::as_i64)
             .ok_or_else(|| JobError::permanent("the OX user was never created"))?
             as i32;
-        let (ctx, admin) = context_of(cx, &tenant).await?;
-        let (ox, _) = cx.ox().await?;
+        let scope = ox_scope(cx, &tenant).await?;
         let fields = [
             "displayName",
             "givenName",
@@ -336,10 +214,7 @@ impl Model for UserModel {
             if old.props.get("password") == new.props.get("password") {
                 change.password = None;
             }
-            ox.users()
-                .change(&ctx, &change, &admin)
-                .await
-                .map_err(|e| ox_failure("changing the OX user", e))?;
+            ox_ops::change(&scope, &change).await?;
         }
         let profile_changed = linked_id(old, "profile") != linked_id(&new, "profile");
         if profile_changed || old.props.get("status") != new.props.get("status") {
@@ -347,9 +222,7 @@ impl Model for UserModel {
                 .ok_or_else(|| JobError::permanent("user has no profile"))?;
             let plan = plan_of(cx, &profile).await?;
             apply_rights(
-                &ox,
-                &ctx,
-                &admin,
+                &scope,
                 id,
                 &plan,
                 new.str_prop("status") != Some("disabled"),
@@ -366,21 +239,22 @@ impl Model for UserModel {
         let Some(tenant) = linked_id(body, "tenant") else {
             return Ok(());
         };
-        let (ctx, admin) = match context_of(cx, &tenant).await {
-            Ok(found) => found,
+        let scope = match ox_scope(cx, &tenant).await {
+            Ok(scope) => scope,
             // The tenant (and with it the context) is gone already.
-            Err(JobError::Permanent(_)) => return Ok(()),
+            Err(JobError::Permanent(_)) if !tenant_exists(cx, &tenant).await? => return Ok(()),
             Err(e) => return Err(e),
         };
-        let (ox, _) = cx.ox().await?;
-        match ox
-            .users()
-            .delete(&ctx, &User::by_id(id as i32), &admin)
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) if e.is_not_found() => Ok(()),
-            Err(e) => Err(ox_failure("deleting the OX user", e)),
-        }
+        ox_ops::delete(&scope, id as i32).await
     }
+}
+
+async fn tenant_exists(cx: &JobCx, tenant_id: &str) -> Result<bool, JobError> {
+    Ok(cx
+        .app
+        .store
+        .resource(&cx.instance.id, tenant_id)
+        .await
+        .map_err(JobError::transient)?
+        .is_some())
 }

@@ -183,10 +183,16 @@ impl Registry {
             r.insert(Arc::new(Unimplemented::new(name)));
         }
         r.insert(Arc::new(Globals::new()));
+        r.insert_model(Arc::new(crate::model::brand::Brand::default()));
         r.insert_model(Arc::new(crate::model::profile::Profile::default()));
         r.insert_model(Arc::new(crate::model::tenant::Tenant::default()));
         r.insert_model(Arc::new(crate::model::domain::Domain::default()));
+        r.insert_model(Arc::new(crate::model::subdomain::Subdomain::default()));
+        crate::model::shared_domain::register(&mut r);
         r.insert_model(Arc::new(crate::model::user::UserModel::default()));
+        r.insert_model(Arc::new(crate::model::group::Group::default()));
+        r.insert_model(Arc::new(crate::model::resource::ResourceModel::default()));
+        r.insert_model(Arc::new(crate::model::alias::Alias::default()));
         r
     }
 

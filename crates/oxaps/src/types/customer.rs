@@ -9,6 +9,8 @@ use super::{platform, type_id};
 
 /// `tenant`: a customer's OX context, one per subscription.
 pub fn tenant() -> TypeDef {
+    /// What event handlers receive (aps2.md §1.4).
+    const NOTIFICATION: &str = "http://aps-standard.org/types/core/resource/1.0#Notification";
     TypeBuilder::new("tenant")
         .implements(platform::CORE_SUBSCRIPTION_SERVICE)
         .structure(
@@ -40,6 +42,16 @@ pub fn tenant() -> TypeDef {
                 .title("Context file storage (MB)")
                 .describe("0 = unlimited"),
         )
+        .prop(
+            "disabled",
+            super::builder::boolean()
+                .readonly()
+                .default(json!(false))
+                .title("Disabled")
+                .describe(
+                    "Follows the subscription: a disabled subscription disables the OX context",
+                ),
+        )
         .prop("users", super::builder::counter("item").title("OX users"))
         .prop(
             "usersByProfile",
@@ -65,6 +77,13 @@ pub fn tenant() -> TypeDef {
         .many("groups", &type_id("group"))
         .many("resources", &type_id("resource"))
         .many("purchaserequests", &type_id("purchaserequest"))
+        .operation(
+            "onSubscriptionChange",
+            "POST",
+            "/onSubscriptionChange",
+            Some(NOTIFICATION),
+            None,
+        )
         .build()
 }
 
@@ -108,6 +127,16 @@ pub fn subdomain() -> TypeDef {
             string().required().fixed().max_len(63).title("Subdomain"),
         )
         .prop(
+            "name",
+            string().readonly().format("host-name").title("Full name"),
+        )
+        .prop(
+            "dnsRecords",
+            array(string())
+                .readonly()
+                .title("DNS records created by oxaps"),
+        )
+        .prop(
             "catchAll",
             string().default(json!("")).title("Catch-all mailbox"),
         )
@@ -121,6 +150,10 @@ pub fn sharedsubdomain() -> TypeDef {
         .prop(
             "label",
             string().required().fixed().max_len(63).title("Subdomain"),
+        )
+        .prop(
+            "name",
+            string().readonly().format("host-name").title("Full name"),
         )
         .prop(
             "catchAll",

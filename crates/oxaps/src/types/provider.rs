@@ -92,11 +92,15 @@ pub fn brand() -> TypeDef {
             integer()
                 .min(0.0)
                 .title("Maximum users")
-                .describe("OX restriction Subadmin.MaxOverallUser; 0 = unlimited"),
+                .describe(
+                    "OX restriction Subadmin.MaxOverallUser (each tenant's context admin counts as a user); 0 = unlimited",
+                ),
         )
         .prop(
             "maxUsersByCombination",
-            array(structure("CombinationLimit")).title("Maximum users per access combination"),
+            array(structure("CombinationLimit"))
+                .title("Maximum users per access combination")
+                .describe("OX restrictions Subadmin.MaxOverallUserByModuleaccess_<combination>; 0 = unlimited"),
         )
         .requires("globals", &type_id("globals"))
         .many("profiles", &type_id("profile"))

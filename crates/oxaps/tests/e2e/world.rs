@@ -198,3 +198,159 @@ pub struct Customer {
     pub context_id: i32,
     pub profile_id: String,
 }
+
+impl World {
+    /// A customer with a tenant but no domain of its own (for shared subdomains): `zone_id` and
+    /// `domain_id` are empty.
+    pub async fn customer_without_domain(&self, company: &str, profile: &str) -> Customer {
+        let account = self.sim.create_account(AccountSpec::new(company)).unwrap();
+        let account_id = account.id().unwrap().to_owned();
+        let subscription = self
+            .sim
+            .create_subscription(&account_id, SubscriptionSpec::new("OX App Suite", 1))
+            .unwrap();
+        let tenant = self
+            .provision("tenant", json!({"account": link(&account_id), "subscription": link(subscription.id().unwrap()), "globals": link(&self.instance.id)}))
+            .await;
+        Customer {
+            account_id,
+            tenant_id: tenant.id().unwrap().to_owned(),
+            zone_id: String::new(),
+            domain_id: String::new(),
+            context_id: tenant.props["contextId"].as_i64().expect("context id") as i32,
+            profile_id: profile.to_owned(),
+        }
+    }
+}
+
+impl World {
+    /// Like [`World::start`] but with only the standard services: `harness::start` mounts a
+    /// store-only service on `resource`, which would hide the resource model.
+    pub async fn start_models(backend: Backend) -> World {
+        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
+            .await
+            .unwrap();
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        let database_url = crate::harness::database_url(backend, dir.path()).await;
+        let config = oxaps::config::Config::for_test(dir.path(), &database_url);
+        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
+            .await
+            .unwrap();
+        let node = TestNode {
+            node,
+            dir,
+            database_url,
+        };
+        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let package = sim.register_package(package()).unwrap();
+        let settings = json!({
+            "oxSoapUrl": ox.base_url(),
+            "oxMasterLogin": "oxadminmaster",
+            "oxMasterPassword": MASTER_PASSWORD,
+            "mxHosts": [{"host": "mx1.provider.example", "priority": 10}],
+        });
+        let instance = sim
+            .install_instance(&node.node.endpoint_url(), &package, settings)
+            .await
+            .unwrap();
+        World {
+            ox,
+            sim,
+            node,
+            instance,
+        }
+    }
+}
+
+impl World {
+    /// A world in OX Cloud mode (globals `oxMode` = `cloud`): contexts are created by brand
+    /// subadmins through the reseller services.
+    pub async fn start_cloud(backend: Backend) -> World {
+        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
+            .await
+            .unwrap();
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        let database_url = crate::harness::database_url(backend, dir.path()).await;
+        let config = oxaps::config::Config::for_test(dir.path(), &database_url);
+        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
+            .await
+            .unwrap();
+        let node = TestNode {
+            node,
+            dir,
+            database_url,
+        };
+        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let package = sim.register_package(package()).unwrap();
+        let settings = json!({
+            "oxSoapUrl": ox.base_url(),
+            "oxMasterLogin": "oxadminmaster",
+            "oxMasterPassword": MASTER_PASSWORD,
+            "oxMode": "cloud",
+            "mxHosts": [{"host": "mx1.provider.example", "priority": 10}],
+            "spfInclude": "_spf.provider.example",
+            "autodiscoverHost": "autodiscover.provider.example"
+        });
+        let instance = sim
+            .install_instance(&node.node.endpoint_url(), &package, settings)
+            .await
+            .unwrap();
+        World {
+            ox,
+            sim,
+            node,
+            instance,
+        }
+    }
+
+    /// A brand (reseller) with the given extra properties (limits, display name).
+    pub async fn brand(&self, name: &str, extra: Value) -> aps::Resource {
+        let mut body = json!({"name": name, "globals": link(&self.instance.id)});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        self.provision("brand", body).await
+    }
+
+    /// Like [`World::customer`], with the tenant linked to a brand (required in OX Cloud mode).
+    pub async fn customer_of_brand(&self, domain: &str, profile: &str, brand: &str) -> Customer {
+        let account = self
+            .sim
+            .create_account(AccountSpec::new(format!("{domain} Ltd")))
+            .unwrap();
+        let account_id = account.id().unwrap().to_owned();
+        let subscription = self
+            .sim
+            .create_subscription(&account_id, SubscriptionSpec::new("OX App Suite", 1))
+            .unwrap();
+        let zone = self.sim.create_dns_zone(&account_id, domain).unwrap();
+        let tenant = self
+            .provision("tenant", json!({"account": link(&account_id), "subscription": link(subscription.id().unwrap()),
+                "globals": link(&self.instance.id), "brand": link(brand)}))
+            .await;
+        let domain_res = self.provision("domain", json!({"name": domain, "tenant": link(tenant.id().unwrap()), "zone": link(zone.id().unwrap())})).await;
+        Customer {
+            account_id,
+            tenant_id: tenant.id().unwrap().to_owned(),
+            zone_id: zone.id().unwrap().to_owned(),
+            domain_id: domain_res.id().unwrap().to_owned(),
+            context_id: tenant.props["contextId"].as_i64().expect("context id") as i32,
+            profile_id: profile.to_owned(),
+        }
+    }
+
+    /// The model jobs of one resource, whatever their status.
+    pub async fn jobs_of(&self, resource_id: &str) -> Vec<oxaps_jobs::Job> {
+        self.node
+            .node
+            .app
+            .queue
+            .list(&oxaps_jobs::ListFilter {
+                resource_id: Some(resource_id.to_owned()),
+                limit: Some(1000),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+    }
+}

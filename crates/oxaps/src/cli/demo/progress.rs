@@ -36,7 +36,7 @@ impl Progress {
             if done == total {
                 eprintln!();
             }
-        } else if done == total || done % total.div_ceil(4).max(1) == 0 {
+        } else if done == total || done.is_multiple_of(total.div_ceil(4).max(1)) {
             eprintln!("     {done}/{total} {what}");
         }
     }
