@@ -268,9 +268,15 @@ mod tests {
 
     #[test]
     fn an_unknown_access_combination_is_invalid_data_not_a_missing_object() {
-        let k = kind("No such access combination name \"platinum\"", Some("InvalidDataException"));
+        let k = kind(
+            "No such access combination name \"platinum\"",
+            Some("InvalidDataException"),
+        );
         assert_eq!(k, "InvalidData");
-        assert_eq!(kind("No such access combination name \"x\"", None), "InvalidData");
+        assert_eq!(
+            kind("No such access combination name \"x\"", None),
+            "InvalidData"
+        );
         assert_eq!(kind("No such user 5 in context 1", None), "notfound:user");
     }
 

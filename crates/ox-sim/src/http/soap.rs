@@ -82,7 +82,11 @@ pub async fn call(
         })
     };
     let Ok(Some((status, text, op_name))) = worker.await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "ox-sim: the call failed internally").into_response();
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ox-sim: the call failed internally",
+        )
+            .into_response();
     };
     if decision.action == Action::DropAfter {
         st.stats.fault("injected_drop_after");
