@@ -233,6 +233,8 @@ impl Model for UserModel {
     }
 
     async fn delete(&self, cx: &JobCx, body: &Resource) -> Result<(), JobError> {
+        // Out of its groups first, in OX and in the stored memberships.
+        super::group::leave_groups(cx, body).await?;
         let Some(id) = body.props.get("oxUserId").and_then(Value::as_i64) else {
             return Ok(());
         };

@@ -75,12 +75,11 @@ async fn groups_resources_and_aliases_lifecycle() {
         w.settle().await;
         assert_eq!(member_ids(&w, &gid).await, set(&[&ada_id, &cy_id]));
 
-        // A user leaving the service leaves its groups (what the user's delete path calls).
-        leave_groups(&w, &cy_id).await;
+        // A user leaving the service leaves its groups.
+        w.sim.unprovision(&cy_id).await.unwrap();
         w.settle().await;
         assert_eq!(members(&ox, &ctx, &admin, &group).await, ox_ids(&[&ada]));
         assert_eq!(member_ids(&w, &gid).await, set(&[&ada_id]));
-        w.sim.unprovision(&cy_id).await.unwrap();
 
         // Delete the group.
         w.sim.unprovision(&gid).await.unwrap();
@@ -264,21 +263,6 @@ pub(super) async fn stored(w: &World, id: &str) -> Value {
         .unwrap()
         .unwrap()
         .body
-}
-
-/// Runs what the user's delete path runs for its groups, in a job context of that user.
-pub(super) async fn leave_groups(w: &World, user_id: &str) {
-    let app = w.node.node.app.clone();
-    let instance = app.store.instance(&w.instance.id).await.unwrap().unwrap();
-    let def = oxaps::types::of("user").unwrap();
-    let cx = oxaps::model::JobCx {
-        app,
-        instance,
-        resource_id: user_id.to_owned(),
-        def: def.clone(),
-    };
-    let (_, body) = cx.resource(user_id, &def).await.unwrap().unwrap();
-    oxaps::model::group::leave_groups(&cx, &body).await.unwrap();
 }
 
 pub(super) async fn tenant_admin(w: &World, tenant_id: &str) -> Credentials {
