@@ -59,24 +59,22 @@ impl ModelService {
         let id = row.id.as_str();
         let merged = self.model.admit_change(call, current, merged).await?;
         let fingerprint = job::fingerprint(&merged.to_value());
-        let key = job::key(&row.instance_id, id, Op::Configure, Some(&fingerprint));
         if merged.props == current.props {
-            let known = call
-                .app
-                .queue
-                .find_by_key(&key)
-                .await
-                .map_err(internal)?
-                .is_some();
-            return Ok(known.then_some(key));
+            // A repeat of the request that produced the current state: report its job, the newest
+            // configure of this resource with this fingerprint.
+            return self.latest_configure(call, row, &fingerprint).await;
         }
+        // The key names the revision the change applies to, so A -> B -> A is three changes while a
+        // repeat of one request still finds its job.
+        let versioned = format!("{}-{fingerprint}", row.revision);
+        let key = job::key(&row.instance_id, id, Op::Configure, Some(&versioned));
         let app = &call.app;
         let mut job = job::job(
             &row.instance_id,
             id,
             self.model.service(),
             Op::Configure,
-            Some(&fingerprint),
+            Some(&versioned),
         );
         job.payload["old"] = self.sealed(call, current);
         let mut tx = app.store.pool().begin().await.map_err(internal)?;
@@ -95,6 +93,29 @@ impl ModelService {
         tx.commit().await.map_err(internal)?;
         app.queue.notify_enqueued();
         Ok(Some(key))
+    }
+
+    /// The key of the newest configure job of a resource, when it applied `fingerprint`.
+    async fn latest_configure(
+        &self,
+        call: &Call,
+        row: &ResourceRow,
+        fingerprint: &str,
+    ) -> Result<Option<String>, ApsError> {
+        let filter = oxaps_jobs::ListFilter {
+            resource_id: Some(row.id.clone()),
+            instance_id: Some(row.instance_id.clone()),
+            kind: Some(job::KIND.into()),
+            limit: Some(50),
+            ..Default::default()
+        };
+        let jobs = call.app.queue.list(&filter).await.map_err(internal)?;
+        let latest = jobs
+            .into_iter()
+            .find(|j| j.dedup_key.contains("/configure/"));
+        Ok(latest
+            .filter(|j| j.dedup_key.ends_with(&format!("-{fingerprint}")))
+            .map(|j| j.dedup_key))
     }
 
     /// A single (non-collection) relation now points elsewhere, or nowhere: a change like a

@@ -88,6 +88,35 @@ async fn tenant_domain_and_user_lifecycle() {
             (Some(true), Some("Ada L."))
         );
 
+        // Disabled again: the same state as two steps ago is a new change, not a repeat.
+        w.sim
+            .configure(
+                u.id().unwrap(),
+                json!({"status": "disabled", "displayName": "Ada L."}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            ox.users()
+                .get_data(&ctx_ref, &User::by_id(ox_id), &admin)
+                .await
+                .unwrap()
+                .mail_enabled,
+            Some(false)
+        );
+        w.sim
+            .configure(u.id().unwrap(), json!({"status": "enabled"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            ox.users()
+                .get_data(&ctx_ref, &User::by_id(ox_id), &admin)
+                .await
+                .unwrap()
+                .mail_enabled,
+            Some(true)
+        );
+
         // Manage profile: switch to Pro; OX rights and quota follow.
         w.sim.link(u.id().unwrap(), "profile", &pro).await.unwrap();
         w.settle().await;
