@@ -254,6 +254,17 @@ impl ApsService for ModelService {
             .await
             .map_err(internal)?;
         if let Some(row) = row {
+            if call
+                .app
+                .queue
+                .find_by_key(&key)
+                .await
+                .map_err(internal)?
+                .is_none()
+            {
+                let (_, body) = self.load(call, id).await?;
+                self.model.admit_removal(call, &body).await?;
+            }
             let app = &call.app;
             let mut tx = app.store.pool().begin().await.map_err(internal)?;
             let enqueued = app

@@ -304,6 +304,20 @@ impl Model for Brand {
         Ok(new)
     }
 
+    async fn admit_removal(&self, call: &Call, body: &Resource) -> Result<(), ApsError> {
+        let instance = call.instance()?;
+        let tenants = capacity::tenants_of(&call.app, &instance.id, body.id().unwrap_or_default())
+            .await
+            .map_err(internal)?;
+        if !tenants.is_empty() {
+            return Err(ApsError::conflict(format!(
+                "The brand is still used by {} tenant(s); remove them first.",
+                tenants.len()
+            )));
+        }
+        Ok(())
+    }
+
     async fn delete(&self, cx: &JobCx, body: &Resource) -> Result<(), JobError> {
         let tenants = capacity::tenants_of(&cx.app, &cx.instance.id, &cx.resource_id)
             .await

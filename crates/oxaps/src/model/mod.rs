@@ -80,6 +80,12 @@ pub trait Model: Send + Sync + 'static {
     /// Removes the resource from OX; an object that is already gone is success.
     async fn delete(&self, cx: &JobCx, body: &Resource) -> Result<(), JobError>;
 
+    /// Checks an unprovision before anything is queued: a refusal (e.g. still in use) is a 4xx for
+    /// the caller and leaves the resource as it is, so a later removal can succeed.
+    async fn admit_removal(&self, _call: &Call, _body: &Resource) -> Result<(), ApsError> {
+        Ok(())
+    }
+
     /// A link notification (`POST <id>/<relation>`), applied synchronously; default: accepted.
     async fn link(
         &self,

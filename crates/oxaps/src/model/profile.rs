@@ -68,6 +68,32 @@ impl Model for Profile {
         Ok(new)
     }
 
+    async fn admit_removal(&self, call: &Call, body: &Resource) -> Result<(), ApsError> {
+        let instance = call.instance()?;
+        let users = call
+            .app
+            .store
+            .resources_of(&instance.id, "user")
+            .await
+            .map_err(internal)?;
+        let id = body.id().unwrap_or_default();
+        let using = users
+            .iter()
+            .filter(|u| {
+                u.body
+                    .pointer("/profile/aps/id")
+                    .and_then(serde_json::Value::as_str)
+                    == Some(id)
+            })
+            .count();
+        if using > 0 {
+            return Err(ApsError::conflict(format!(
+                "The profile is still assigned to {using} user(s); move them to another profile first."
+            )));
+        }
+        Ok(())
+    }
+
     async fn delete(&self, cx: &JobCx, _body: &Resource) -> Result<(), JobError> {
         let users = super::user::users_of_profile(cx, &cx.resource_id).await?;
         if users.is_empty() {

@@ -137,6 +137,16 @@ async fn tenant_domain_and_user_lifecycle() {
             Some(4096)
         );
 
+        // A profile in use cannot be removed; an unused one can.
+        let err = w.sim.unprovision(&pro).await.unwrap_err();
+        assert_eq!(err.endpoint_status(), Some(409), "{err}");
+        assert!(
+            err.aps_error()
+                .unwrap()
+                .message
+                .contains("still assigned to 1 user")
+        );
+
         // The tenant counts its users per profile.
         let t = w.sim.retrieve(&c.tenant_id).await.unwrap();
         assert_eq!(t.props["users"]["usage"], 1);
@@ -150,6 +160,7 @@ async fn tenant_domain_and_user_lifecycle() {
                 .unwrap_err()
                 .is_not_found()
         );
+        w.sim.unprovision(&pro).await.unwrap();
         w.sim.unprovision(&c.domain_id).await.unwrap();
         assert!(w.sim.dns_records(&c.zone_id).is_empty());
         let ctx = ox.contexts().get_data(&ctx_ref, &w.master()).await.unwrap();
