@@ -17,7 +17,7 @@ use crate::world::{Customer, World, link};
 #[tokio::test]
 async fn groups_resources_and_aliases_lifecycle() {
     for backend in backends() {
-        let w = World::start_models(backend).await;
+        let w = World::start(backend).await;
         let basic = w.profile("Basic", "webmail", 512).await;
         let c = w.customer("example.com", &basic).await;
         let ox = w.ox_client();

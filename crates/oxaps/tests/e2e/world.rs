@@ -9,7 +9,7 @@ use apsc_sim::{
 use ox_sim::{OxSim, OxSimHandle};
 use serde_json::{Value, json};
 
-use crate::harness::{Backend, TestNode, start};
+use crate::harness::{Backend, TestNode};
 
 pub const MASTER_PASSWORD: &str = "master-secret";
 
@@ -51,23 +51,41 @@ pub fn link(id: &str) -> Value {
 }
 
 impl World {
+    /// An on-premise world: globals with MX hosts, SPF and autodiscover settings.
     pub async fn start(backend: Backend) -> World {
-        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
-            .await
-            .unwrap();
-        let node = start(backend, |_| {}).await;
-        let sim = Controller::start(SimConfig::default()).await.unwrap();
-        let package = sim.register_package(package()).unwrap();
-        let settings = json!({
-            "oxSoapUrl": ox.base_url(),
-            "oxMasterLogin": "oxadminmaster",
-            "oxMasterPassword": MASTER_PASSWORD,
+        Self::start_with(backend, json!({
             "mxHosts": [{"host": "mx1.provider.example", "priority": 10}, {"host": "mx2.provider.example", "priority": 20}],
             "spfInclude": "_spf.provider.example",
             "autodiscoverHost": "autodiscover.provider.example"
-        });
+        }))
+        .await
+    }
+
+    /// A world whose globals carry the OX connection plus `settings`, on a node with the standard
+    /// services (the resource model, not the wire tests' store-only service).
+    pub async fn start_with(backend: Backend, settings: Value) -> World {
+        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
+            .await
+            .unwrap();
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        let database_url = crate::harness::database_url(backend, dir.path()).await;
+        let config = oxaps::config::Config::for_test(dir.path(), &database_url);
+        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
+            .await
+            .unwrap();
+        let node = TestNode {
+            node,
+            dir,
+            database_url,
+        };
+        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let package = sim.register_package(package()).unwrap();
+        let mut all = json!({"oxSoapUrl": ox.base_url(), "oxMasterLogin": "oxadminmaster", "oxMasterPassword": MASTER_PASSWORD});
+        if let (Some(a), Some(extra)) = (all.as_object_mut(), settings.as_object()) {
+            a.extend(extra.clone());
+        }
         let instance = sim
-            .install_instance(&node.node.endpoint_url(), &package, settings)
+            .install_instance(&node.node.endpoint_url(), &package, all)
             .await
             .unwrap();
         World {
@@ -224,83 +242,19 @@ impl World {
 }
 
 impl World {
-    /// Like [`World::start`] but with only the standard services: `harness::start` mounts a
-    /// store-only service on `resource`, which would hide the resource model.
-    pub async fn start_models(backend: Backend) -> World {
-        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
-            .await
-            .unwrap();
-        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
-        let database_url = crate::harness::database_url(backend, dir.path()).await;
-        let config = oxaps::config::Config::for_test(dir.path(), &database_url);
-        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
-            .await
-            .unwrap();
-        let node = TestNode {
-            node,
-            dir,
-            database_url,
-        };
-        let sim = Controller::start(SimConfig::default()).await.unwrap();
-        let package = sim.register_package(package()).unwrap();
-        let settings = json!({
-            "oxSoapUrl": ox.base_url(),
-            "oxMasterLogin": "oxadminmaster",
-            "oxMasterPassword": MASTER_PASSWORD,
-            "mxHosts": [{"host": "mx1.provider.example", "priority": 10}],
-        });
-        let instance = sim
-            .install_instance(&node.node.endpoint_url(), &package, settings)
-            .await
-            .unwrap();
-        World {
-            ox,
-            sim,
-            node,
-            instance,
-        }
-    }
-}
-
-impl World {
     /// A world in OX Cloud mode (globals `oxMode` = `cloud`): contexts are created by brand
     /// subadmins through the reseller services.
     pub async fn start_cloud(backend: Backend) -> World {
-        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
-            .await
-            .unwrap();
-        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
-        let database_url = crate::harness::database_url(backend, dir.path()).await;
-        let config = oxaps::config::Config::for_test(dir.path(), &database_url);
-        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
-            .await
-            .unwrap();
-        let node = TestNode {
-            node,
-            dir,
-            database_url,
-        };
-        let sim = Controller::start(SimConfig::default()).await.unwrap();
-        let package = sim.register_package(package()).unwrap();
-        let settings = json!({
-            "oxSoapUrl": ox.base_url(),
-            "oxMasterLogin": "oxadminmaster",
-            "oxMasterPassword": MASTER_PASSWORD,
-            "oxMode": "cloud",
-            "mxHosts": [{"host": "mx1.provider.example", "priority": 10}],
-            "spfInclude": "_spf.provider.example",
-            "autodiscoverHost": "autodiscover.provider.example"
-        });
-        let instance = sim
-            .install_instance(&node.node.endpoint_url(), &package, settings)
-            .await
-            .unwrap();
-        World {
-            ox,
-            sim,
-            node,
-            instance,
-        }
+        Self::start_with(
+            backend,
+            json!({
+                "oxMode": "cloud",
+                "mxHosts": [{"host": "mx1.provider.example", "priority": 10}],
+                "spfInclude": "_spf.provider.example",
+                "autodiscoverHost": "autodiscover.provider.example"
+            }),
+        )
+        .await
     }
 
     /// A brand (reseller) with the given extra properties (limits, display name).

@@ -10,7 +10,7 @@ use crate::world::{World, link};
 
 #[tokio::test]
 async fn bad_input_is_refused_and_leaves_nothing_in_ox() {
-    let w = World::start_models(Backend::Sqlite).await;
+    let w = World::start(Backend::Sqlite).await;
     let basic = w.profile("Basic", "webmail", 512).await;
     let c = w.customer("example.org", &basic).await;
     let other = w.customer("other.org", &basic).await;

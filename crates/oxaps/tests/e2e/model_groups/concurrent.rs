@@ -11,7 +11,7 @@ use crate::world::{World, link};
 #[tokio::test]
 async fn concurrent_member_and_alias_changes_all_reach_ox() {
     for backend in backends() {
-        let w = World::start_models(backend).await;
+        let w = World::start(backend).await;
         let basic = w.profile("Basic", "webmail", 512).await;
         let c = w.customer("example.net", &basic).await;
         let ox = w.ox_client();
