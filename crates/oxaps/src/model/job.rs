@@ -162,6 +162,30 @@ async fn save(cx: &JobCx, status: ResourceStatus, body: &Resource) -> Result<(),
     Ok(())
 }
 
+/// Stores what the model changed (`output` against the `input` it was given) onto the resource as
+/// it is now, so a change stored while the job ran (a relink, a membership) is not overwritten.
+async fn save_changes(
+    cx: &JobCx,
+    status: ResourceStatus,
+    input: &Resource,
+    output: &Resource,
+) -> Result<(), JobError> {
+    let Some((_, mut current)) = cx.resource(&cx.resource_id, &cx.def).await? else {
+        return Ok(());
+    };
+    for (name, value) in &output.props {
+        if input.props.get(name) != Some(value) {
+            current.props.insert(name.clone(), value.clone());
+        }
+    }
+    for name in input.props.keys() {
+        if !output.props.contains_key(name) {
+            current.props.remove(name);
+        }
+    }
+    save(cx, status, &current).await
+}
+
 async fn provision(
     cx: &JobCx,
     model: &dyn Model,
@@ -173,7 +197,7 @@ async fn provision(
     }
     match model.create(cx, body.clone()).await {
         Ok(created) => {
-            save(cx, ResourceStatus::Ready, &created).await?;
+            save_changes(cx, ResourceStatus::Ready, &body, &created).await?;
             Ok(None)
         }
         Err(JobError::Permanent(reason)) => {
@@ -204,9 +228,9 @@ async fn configure(
         serde_json::from_value(job.payload.get("old").cloned().unwrap_or(Value::Null))
             .map_err(JobError::permanent)?;
     sealing::open(&cx.def, &cx.app.secrets, &mut old.props).map_err(JobError::permanent)?;
-    match model.update(cx, &old, new).await {
+    match model.update(cx, &old, new.clone()).await {
         Ok(updated) => {
-            save(cx, ResourceStatus::Ready, &updated).await?;
+            save_changes(cx, ResourceStatus::Ready, &new, &updated).await?;
             Ok(None)
         }
         Err(JobError::Permanent(reason)) => {
