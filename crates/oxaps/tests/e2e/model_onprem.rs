@@ -137,6 +137,32 @@ async fn tenant_domain_and_user_lifecycle() {
             Some(4096)
         );
 
+        // Changing a profile re-applies it to its users, as a job.
+        w.sim
+            .configure(
+                &pro,
+                json!({"mailQuotaMb": 8192, "accessCombination": "groupware_standard"}),
+            )
+            .await
+            .unwrap();
+        w.settle().await;
+        assert_eq!(
+            ox.users()
+                .get_data(&ctx_ref, &User::by_id(ox_id), &admin)
+                .await
+                .unwrap()
+                .max_quota,
+            Some(8192)
+        );
+        assert_eq!(
+            ox.users()
+                .get_access_combination_name(&ctx_ref, &User::by_id(ox_id), &admin)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("groupware_standard")
+        );
+
         // A profile in use cannot be removed; an unused one can.
         let err = w.sim.unprovision(&pro).await.unwrap_err();
         assert_eq!(err.endpoint_status(), Some(409), "{err}");
