@@ -44,32 +44,6 @@ async fn provision(
         .unwrap_or_else(|e| panic!("{service}: {e}"))
 }
 
-fn package() -> apsc_sim::PackageSpec {
-    let mut types = oxaps::types::all().into_iter();
-    let spec = |t: aps::typedef::TypeDef| {
-        let mut s = apsc_sim::ServiceSpec::new(t.name.clone(), t.id.clone());
-        for i in &t.implements {
-            s = s.implements(i.clone());
-        }
-        for (name, r) in &t.relations {
-            let mut rel = apsc_sim::RelationDef::new(name.clone(), r.type_id.clone());
-            if r.collection {
-                rel = rel.collection();
-            }
-            if r.required {
-                rel = rel.required();
-            }
-            s = s.relation(rel);
-        }
-        s
-    };
-    let root = spec(types.next().unwrap());
-    types.fold(
-        apsc_sim::PackageSpec::new("http://oxaps.org/app", root),
-        |p, t| p.service(spec(t)),
-    )
-}
-
 /// p50 and p99 (seconds) of a Prometheus histogram from its cumulative buckets.
 fn quantiles(metrics: &str, name: &str, filter: &str) -> (f64, f64) {
     let mut buckets: Vec<(f64, f64)> = metrics
@@ -236,7 +210,7 @@ async fn main() {
     })
     .await
     .unwrap();
-    let pkg = sim.register_package(package()).unwrap();
+    let pkg = sim.register_package(oxaps::cli::demo::package()).unwrap();
     let instance = sim.install_instance(&node.endpoint, &pkg, json!({"oxSoapUrl": ox.base_url(), "oxMasterLogin": "oxadminmaster", "oxMasterPassword": MASTER})).await.unwrap();
     let profile = provision(&sim, &instance.id, "profile", json!({"name": "Basic", "accessCombination": "webmail", "mailQuotaMb": 100, "globals": link(&instance.id)})).await;
     let profile = profile.id().unwrap().to_owned();

@@ -1,6 +1,6 @@
 //! The `oxaps` command line.
 
-mod demo;
+pub mod demo;
 mod operate;
 mod serve;
 

@@ -3,8 +3,8 @@
 //! whose globals point at ox-sim.
 
 use apsc_sim::{
-    AccountSpec, Controller, InstanceHandle, PackageSpec, RelationDef, ServiceSpec,
-    ServiceUserSpec, SimConfig, SimHandle, SubscriptionSpec,
+    AccountSpec, Controller, InstanceHandle, ServiceUserSpec, SimConfig, SimHandle,
+    SubscriptionSpec,
 };
 use ox_sim::{OxSim, OxSimHandle};
 use serde_json::{Value, json};
@@ -20,31 +20,8 @@ pub struct World {
     pub instance: InstanceHandle,
 }
 
-/// The package as the controller sees it: one service per type, with implements and relations.
-pub fn package() -> PackageSpec {
-    let mut types = oxaps::types::all().into_iter();
-    let to_spec = |t: aps::typedef::TypeDef| {
-        let mut spec = ServiceSpec::new(t.name.clone(), t.id.clone());
-        for i in &t.implements {
-            spec = spec.implements(i.clone());
-        }
-        for (name, r) in &t.relations {
-            let mut rel = RelationDef::new(name.clone(), r.type_id.clone());
-            if r.collection {
-                rel = rel.collection();
-            }
-            if r.required {
-                rel = rel.required();
-            }
-            spec = spec.relation(rel);
-        }
-        spec
-    };
-    let root = to_spec(types.next().expect("globals first"));
-    types.fold(PackageSpec::new("http://oxaps.org/app", root), |p, t| {
-        p.service(to_spec(t))
-    })
-}
+/// The package as the controller sees it, derived from oxaps's own types.
+pub use oxaps::cli::demo::package;
 
 pub fn link(id: &str) -> Value {
     json!({"aps": {"id": id}})

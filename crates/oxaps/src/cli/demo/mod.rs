@@ -5,6 +5,8 @@
 mod progress;
 mod scenario;
 
+pub use scenario::package;
+
 use std::path::PathBuf;
 
 use apsc_sim::{Controller, SimConfig};
