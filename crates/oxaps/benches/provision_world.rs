@@ -216,7 +216,7 @@ async fn main() {
     let profile = profile.id().unwrap().to_owned();
 
     let started = Instant::now();
-    let customers: Vec<(String, String)> = futures::stream::iter(0..tenants)
+    let customers: Vec<(usize, String, String)> = futures::stream::iter(0..tenants)
         .map(|t| {
             let (sim, instance) = (sim.clone(), instance.id.clone());
             async move {
@@ -225,15 +225,15 @@ async fn main() {
                 let tenant = provision(&sim, &instance, "tenant", json!({"account": link(&account), "subscription": link(sub.id().unwrap()), "globals": link(&instance)})).await;
                 let tenant = tenant.id().unwrap().to_owned();
                 provision(&sim, &instance, "domain", json!({"name": format!("t{t}.example"), "tenant": link(&tenant)})).await;
-                (account, tenant)
+                (t, account, tenant)
             }
         })
         .buffer_unordered(concurrency)
         .collect()
         .await;
     let users_started = Instant::now();
-    futures::stream::iter(customers.iter().enumerate().flat_map(|(t, c)| (0..users).map(move |u| (t, u, c))))
-        .map(|(t, u, (account, tenant))| {
+    futures::stream::iter(customers.iter().flat_map(|c| (0..users).map(move |u| (u, c))))
+        .map(|(u, (t, account, tenant))| {
             let (sim, instance, profile) = (sim.clone(), instance.id.clone(), profile.clone());
             async move {
                 let login = format!("u{u}@t{t}.example");
