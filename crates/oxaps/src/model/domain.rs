@@ -43,17 +43,20 @@ pub async fn tenant_has_domain(
     domain: &str,
 ) -> Result<bool, ApsError> {
     let instance = call.instance()?;
-    let children = call
-        .app
-        .store
-        .children(&instance.id, tenant_id, None)
-        .await
-        .map_err(internal)?;
-    Ok(children.iter().any(|c| {
-        DOMAIN_SERVICES.contains(&c.service.as_str())
-            && live(c.status)
-            && c.natural_key.as_deref() == Some(domain)
-    }))
+    // One indexed lookup per domain kind (natural keys are unique per service), not a scan of
+    // the tenant's children: this runs on every user, alias and resource admission.
+    for service in DOMAIN_SERVICES {
+        let row = call
+            .app
+            .store
+            .by_natural_key(&instance.id, service, domain)
+            .await
+            .map_err(internal)?;
+        if row.is_some_and(|r| r.parent_id.as_deref() == Some(tenant_id) && live(r.status)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether a resource in this status holds its name (it is not being removed, nor failed).
