@@ -176,7 +176,15 @@ impl OxClient {
         async move {
             let mut attempt = 1;
             loop {
+                let started = std::time::Instant::now();
                 let result = self.send_once(service, op, body.clone()).await;
+                let outcome = match &result {
+                    Ok(_) => "ok",
+                    Err(e) if e.is_retryable() => "transient",
+                    Err(_) => "error",
+                };
+                metrics::counter!("oxaps_outbound_calls_total", "target" => "ox", "outcome" => outcome).increment(1);
+                metrics::histogram!("oxaps_outbound_call_duration_seconds", "target" => "ox").record(started.elapsed().as_secs_f64());
                 match result {
                     Err(e) if e.is_retryable() && attempt < self.retry.max_attempts => {
                         let delay = self.retry.delay(attempt);

@@ -173,6 +173,16 @@ async fn tenant_domain_and_user_lifecycle() {
                 .contains("still assigned to 1 user")
         );
 
+        // Calls to OX and to the controller are counted for the operator.
+        let metrics = oxaps::telemetry::metrics().render();
+        assert!(
+            metrics.contains("oxaps_outbound_calls_total{target=\"ox\",outcome=\"ok\"}"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("oxaps_outbound_calls_total{target=\"controller\",outcome=\"ok\"}")
+        );
+
         // The tenant counts its users per profile.
         let t = w.sim.retrieve(&c.tenant_id).await.unwrap();
         assert_eq!(t.props["users"]["usage"], 1);
