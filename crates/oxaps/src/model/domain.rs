@@ -9,11 +9,10 @@
 use aps::typedef::TypeDef;
 use aps::{ApsError, Resource};
 use async_trait::async_trait;
-use ox::Context;
 use oxaps_jobs::JobError;
 use serde_json::{Value, json};
 
-use super::tenant::ox_failure;
+pub use super::mapping::set_mapping;
 use super::{Admitted, JobCx, Model, dns, linked_id, required_link};
 use crate::services::{Call, internal};
 use crate::store::ResourceStatus;
@@ -186,92 +185,6 @@ pub fn keep_links(
     Ok(())
 }
 
-/// Adds or removes a login mapping of the tenant's context. OX replaces the whole list on change,
-/// so the list written also carries the state of the tenant's other mail domains as stored here:
-/// two jobs changing the same context at once cannot undo each other's mapping.
-pub async fn set_mapping(
-    cx: &JobCx,
-    tenant_id: &str,
-    domain: &str,
-    present: bool,
-) -> Result<(), JobError> {
-    let (ctx_ref, _) = match super::tenant::context_of(cx, tenant_id).await {
-        Ok(found) => found,
-        Err(JobError::Permanent(_)) if !present => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    let (ox, settings) = cx.ox().await?;
-    let current = match ox.contexts().get_data(&ctx_ref, &settings.master).await {
-        Ok(c) => c.login_mappings,
-        Err(e) if e.is_not_found() && !present => return Ok(()),
-        Err(e) => return Err(ox_failure("reading the OX context", e)),
-    };
-    let siblings: Vec<(String, bool)> = cx
-        .app
-        .store
-        .children(&cx.instance.id, tenant_id, None)
-        .await
-        .map_err(JobError::transient)?
-        .into_iter()
-        .filter(|c| DOMAIN_SERVICES.contains(&c.service.as_str()))
-        .filter_map(|c| Some((c.natural_key?, live(c.status))))
-        .collect();
-    let own = |list: &[String]| toggled(list, domain, present);
-    let merged = own(&merged_mappings(&current, &siblings, domain));
-    if same_set(&merged, &current) {
-        return Ok(());
-    }
-    let change = |mappings: Vec<String>| Context {
-        id: ctx_ref.id,
-        login_mappings: mappings,
-        ..Default::default()
-    };
-    match ox
-        .contexts()
-        .change(&change(merged), &settings.master)
-        .await
-    {
-        Ok(()) => Ok(()),
-        // A sibling's name OX refuses (it is failing on its own): write only our change.
-        Err(e) if !e.is_retryable() && !same_set(&own(&current), &current) => ox
-            .contexts()
-            .change(&change(own(&current)), &settings.master)
-            .await
-            .map_err(|e| ox_failure("changing the OX context's login mappings", e)),
-        Err(e) if !e.is_retryable() => Ok(()),
-        Err(e) => Err(ox_failure("changing the OX context's login mappings", e)),
-    }
-}
-
-/// `current` with the tenant's other mail domains (`(name, live)`) as stored: live ones present,
-/// ones being removed absent. Mappings we do not manage (the context name) stay.
-fn merged_mappings(current: &[String], siblings: &[(String, bool)], domain: &str) -> Vec<String> {
-    siblings
-        .iter()
-        .filter(|(name, _)| !name.eq_ignore_ascii_case(domain))
-        .fold(current.to_vec(), |list, (name, live)| {
-            toggled(&list, name, *live)
-        })
-}
-
-fn toggled(list: &[String], name: &str, present: bool) -> Vec<String> {
-    let mut out: Vec<String> = list
-        .iter()
-        .filter(|m| !m.eq_ignore_ascii_case(name))
-        .cloned()
-        .collect();
-    if present {
-        out.push(name.to_owned());
-    }
-    out
-}
-
-fn same_set(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .all(|m| b.iter().any(|n| n.eq_ignore_ascii_case(m)))
-}
-
 #[async_trait]
 impl Model for Domain {
     fn service(&self) -> &'static str {
@@ -396,28 +309,5 @@ mod tests {
         assert!(check_catch_all(&with("info@other.com"), "example.com").is_err());
         assert!(check_catch_all(&with("info@com"), "example.com").is_err());
         assert!(check_catch_all(&with("@example.com"), "example.com").is_err());
-    }
-
-    #[test]
-    fn mappings_keep_siblings_and_unmanaged_entries() {
-        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let current = list(&["oxaps-t1", "example.com", "old.example.com"]);
-        let siblings = vec![
-            ("example.com".to_owned(), true),
-            ("old.example.com".to_owned(), false),
-            ("new.example.com".to_owned(), true),
-            ("sales.example.com".to_owned(), true),
-        ];
-        let merged = toggled(
-            &merged_mappings(&current, &siblings, "sales.example.com"),
-            "sales.example.com",
-            false,
-        );
-        assert!(same_set(
-            &merged,
-            &list(&["oxaps-t1", "example.com", "new.example.com"])
-        ));
-        assert!(same_set(&list(&["A.example"]), &list(&["a.example"])));
-        assert!(!same_set(&list(&["a.example"]), &list(&["b.example"])));
     }
 }

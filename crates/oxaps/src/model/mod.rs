@@ -16,6 +16,7 @@ mod dns;
 pub mod domain;
 pub mod group;
 pub mod job;
+mod mapping;
 pub mod password;
 pub mod profile;
 pub mod resource;
