@@ -1,6 +1,7 @@
 //! Command line: `ox-sim serve ...` and `ox-sim wsdl <Service>`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -22,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the SOAP API.
     Serve(Box<ServeArgs>),
+    /// Remove advertisement configurations of a running ox-sim (OX's CLT).
+    #[command(name = "removeadvertisementconfigs")]
+    RemoveAdvertisementConfigs(RemoveAdsArgs),
     /// Print the WSDL of one service.
     Wsdl {
         /// Service name, e.g. OXUserService.
@@ -84,6 +88,67 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes.
     #[arg(long, default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Basic-auth login of the admin REST API (/advertisement/v1); unset disables it.
+    #[arg(long, env = "OXSIM_REST_LOGIN", default_value = "")]
+    pub rest_login: String,
+    /// Basic-auth password of the admin REST API.
+    #[arg(
+        long,
+        env = "OXSIM_REST_PASSWORD",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    pub rest_password: String,
+    /// advertisement.properties equivalent; without it the advertisement feature is off.
+    #[arg(long)]
+    pub ads_config: Option<PathBuf>,
+}
+
+/// Options of `ox-sim removeadvertisementconfigs` (OX's options; no Debug: password).
+#[derive(Args)]
+pub struct RemoveAdsArgs {
+    /// Admin username
+    #[arg(short = 'A', long = "adminuser")]
+    pub adminuser: Option<String>,
+    /// Admin password
+    #[arg(short = 'P', long = "adminpass")]
+    pub adminpass: Option<String>,
+    /// If set the clt only removes configurations of resellers which doesn't exist any more.
+    #[arg(short = 'c', long = "clean")]
+    pub clean: bool,
+    /// If set the clt also removes preview configurations. This is only applicable in
+    /// case the argument 'clean' is used.
+    #[arg(short = 'i', long = "includePreviews")]
+    pub include_previews: bool,
+    /// Defines the reseller for which the configurations should be deleted. Use
+    /// 'default' for the default reseller or in case no reseller are defined. If
+    /// missing all configurations are deleted instead.
+    #[arg(short = 'r', long = "reseller")]
+    pub reseller: Option<String>,
+    /// The optional server (default: localhost): the host of a running ox-sim.
+    #[arg(
+        short = 's',
+        long = "server",
+        default_value = "localhost",
+        hide_default_value = true
+    )]
+    pub server: String,
+    /// The optional port (ox-sim's HTTP port, default: 8009; OX: the RMI port 1099).
+    #[arg(
+        short = 'p',
+        long = "port",
+        default_value_t = 8009,
+        hide_default_value = true
+    )]
+    pub port: u16,
+    /// The optional response timeout in seconds when reading data from server
+    /// (default: 0s; infinite)
+    #[arg(
+        long = "responsetimeout",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    pub responsetimeout: u64,
 }
 
 impl ServeArgs {
@@ -112,6 +177,9 @@ impl ServeArgs {
             faults,
             void_style: self.void_style,
             max_body_bytes: self.max_body_bytes,
+            rest_login: self.rest_login.clone(),
+            rest_password: self.rest_password.clone(),
+            ads_config: self.ads_config.clone(),
         })
     }
 }
@@ -160,6 +228,80 @@ mod tests {
         assert_eq!(cfg.faults.latency_ms, 20);
         assert_eq!(cfg.faults.drop_ratio, 0.05);
         assert_eq!(cfg.faults.slow_body_ms, 100);
+    }
+
+    #[test]
+    fn parses_ads_flags_and_remove_command() {
+        let cli = Cli::try_parse_from([
+            "ox-sim",
+            "serve",
+            "--master-password",
+            "p",
+            "--rest-login",
+            "L",
+            "--rest-password",
+            "R",
+            "--ads-config",
+            "/tmp/a.properties",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("expected serve");
+        };
+        let cfg = args.to_config().unwrap();
+        assert_eq!(
+            (cfg.rest_login.as_str(), cfg.rest_password.as_str()),
+            ("L", "R")
+        );
+        assert_eq!(cfg.ads_config, Some(PathBuf::from("/tmp/a.properties")));
+        let cli = Cli::try_parse_from([
+            "ox-sim",
+            "removeadvertisementconfigs",
+            "-A",
+            "m",
+            "-P",
+            "pw",
+            "-c",
+            "-i",
+            "-r",
+            "brand",
+            "-s",
+            "h",
+            "-p",
+            "1234",
+            "--responsetimeout",
+            "5",
+        ])
+        .unwrap();
+        let Command::RemoveAdvertisementConfigs(a) = cli.command else {
+            panic!("expected removeadvertisementconfigs");
+        };
+        assert!(a.clean && a.include_previews);
+        assert_eq!(a.reseller.as_deref(), Some("brand"));
+        assert_eq!(
+            (a.server.as_str(), a.port, a.responsetimeout),
+            ("h", 1234, 5)
+        );
+        let cli = Cli::try_parse_from([
+            "ox-sim",
+            "removeadvertisementconfigs",
+            "--adminuser",
+            "m",
+            "--adminpass",
+            "x",
+            "--clean",
+            "--includePreviews",
+            "--reseller",
+            "r",
+            "--server",
+            "s",
+            "--port",
+            "1",
+        ])
+        .unwrap();
+        assert!(
+            matches!(cli.command, Command::RemoveAdvertisementConfigs(a) if a.clean && a.port == 1)
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use crate::faults::FaultConfig;
 use crate::soap::encode::VoidStyle;
@@ -35,7 +36,7 @@ impl fmt::Debug for Credentials {
 }
 
 /// Everything `OxSim::start` needs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimConfig {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     pub listen: SocketAddr,
@@ -53,6 +54,31 @@ pub struct SimConfig {
     pub void_style: VoidStyle,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
+    /// Basic-auth login of the admin REST API (`/advertisement/v1`); empty disables it
+    /// (OX's `com.openexchange.rest.services.basic-auth.login`).
+    pub rest_login: String,
+    /// Basic-auth password of the admin REST API (never logged).
+    pub rest_password: String,
+    /// The `advertisement.properties` equivalent; `None` turns the feature off.
+    pub ads_config: Option<PathBuf>,
+}
+
+impl fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("listen", &self.listen)
+            .field("master", &self.master)
+            .field("db_url", &self.db_url)
+            .field("deterministic", &self.deterministic)
+            .field("master_account_override", &self.master_account_override)
+            .field("faults", &self.faults)
+            .field("void_style", &self.void_style)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("rest_login", &self.rest_login)
+            .field("rest_password", &"<redacted>")
+            .field("ads_config", &self.ads_config)
+            .finish()
+    }
 }
 
 impl SimConfig {
@@ -67,6 +93,9 @@ impl SimConfig {
             faults: FaultConfig::default(),
             void_style: VoidStyle::default(),
             max_body_bytes: 16 * 1024 * 1024,
+            rest_login: String::new(),
+            rest_password: String::new(),
+            ads_config: None,
         }
     }
 }
@@ -77,9 +106,11 @@ mod tests {
 
     #[test]
     fn debug_redacts_password() {
-        let c = SimConfig::for_test("s3cret-pw");
+        let mut c = SimConfig::for_test("s3cret-pw");
+        c.rest_password = "rest-s3cret".into();
         let s = format!("{c:?}");
         assert!(!s.contains("s3cret-pw"));
+        assert!(!s.contains("rest-s3cret"));
         assert!(s.contains("<redacted>"));
     }
 }

@@ -13,6 +13,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod ads;
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod faults;
 pub mod http;
 pub mod model;
+pub mod remove_cli;
 pub mod schema;
 pub mod server;
 pub mod soap;

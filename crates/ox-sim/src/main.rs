@@ -3,7 +3,7 @@
 use clap::Parser;
 use ox_sim::cli::{Cli, Command};
 use ox_sim::schema::Schema;
-use ox_sim::{OxSim, wsdl};
+use ox_sim::{OxSim, OxSimHandle, wsdl};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -38,17 +38,36 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let cfg = args.to_config()?;
             let handle = OxSim::start(cfg).await?;
             println!("ox-sim listening on {}", handle.base_url());
-            shutdown_signal().await;
+            shutdown_signal(&handle).await;
             handle.shutdown().await;
+            Ok(())
+        }
+        Command::RemoveAdvertisementConfigs(args) => {
+            ox_sim::remove_cli::run(&args).await?;
             Ok(())
         }
     }
 }
 
-async fn shutdown_signal() {
+/// Waits for Ctrl-C or SIGTERM; SIGHUP reloads the advertisement configuration.
+async fn shutdown_signal(handle: &OxSimHandle) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
+        let hup = async {
+            let Ok(mut hup) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            else {
+                return std::future::pending::<()>().await;
+            };
+            while hup.recv().await.is_some() {
+                match handle.reload_configuration() {
+                    Ok(()) => eprintln!("ox-sim: configuration reloaded"),
+                    Err(e) => eprintln!("ox-sim: reload failed: {e}"),
+                }
+            }
+            std::future::pending::<()>().await
+        };
         let mut term =
             match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
                 Ok(s) => s,
@@ -60,10 +79,12 @@ async fn shutdown_signal() {
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},
+            _ = hup => {},
         }
     }
     #[cfg(not(unix))]
     {
+        let _ = handle;
         let _ = ctrl_c.await;
     }
 }

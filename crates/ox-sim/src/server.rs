@@ -15,6 +15,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
+use crate::ads::{Ads, PropsError};
 use crate::config::SimConfig;
 use crate::domain::{self, Sim};
 use crate::error::OxError;
@@ -33,6 +34,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The advertisement settings file is unreadable or invalid.
+    #[error(transparent)]
+    Ads(#[from] crate::ads::PropsError),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -51,6 +55,7 @@ impl OxSim {
     /// Opens the database, binds the listener and starts serving in the background.
     pub async fn start(cfg: SimConfig) -> Result<OxSimHandle, StartError> {
         let schema = Schema::load()?;
+        let ads = Ads::new(cfg.ads_config.clone())?;
         let store = Store::open(&cfg.db_url).await?;
         let listener = TcpListener::bind(cfg.listen)
             .await
@@ -65,6 +70,7 @@ impl OxSim {
         let state = Arc::new(AppState {
             faults: FaultState::new(cfg.faults.clone(), cfg.deterministic),
             stats: Stats::default(),
+            ads,
             sim: Sim {
                 schema,
                 store,
@@ -168,6 +174,17 @@ impl OxSimHandle {
         Usage {
             sim: &self.state.sim,
         }
+    }
+
+    /// Re-reads the advertisement settings file and clears the advertisement cache
+    /// (OX's `reloadconfiguration`).
+    pub fn reload_configuration(&self) -> Result<(), PropsError> {
+        self.state.ads.reload()
+    }
+
+    /// Number of entries in the advertisement cache.
+    pub fn ads_cache_len(&self) -> usize {
+        self.state.ads.cache_len()
     }
 
     /// Request and fault counters.

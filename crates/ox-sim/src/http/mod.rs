@@ -1,6 +1,9 @@
 //! HTTP surface: SOAP endpoints and WSDLs under `/webservices/`, the control API
 //! under `/__sim/`.
 
+mod ads_control;
+mod ads_rest;
+mod ajax;
 mod control;
 mod inject;
 mod soap;
@@ -13,9 +16,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, header};
 use axum::routing::{get, post};
 
+pub use ads_control::RemoveRequest;
 pub use inject::DropConnection;
 pub use stats::{Snapshot, Stats};
 
+use crate::ads::Ads;
 use crate::domain::Sim;
 use crate::faults::FaultState;
 
@@ -28,6 +33,8 @@ pub struct AppState {
     pub faults: FaultState,
     /// Request counters.
     pub stats: Stats,
+    /// Advertisement service state.
+    pub ads: Ads,
 }
 
 /// Builds the router.
@@ -38,6 +45,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/webservices/", get(soap::overview))
         .route("/webservices/{service}", post(soap::call).get(soap::wsdl))
         .merge(control::routes())
+        .merge(ads_rest::routes())
+        .merge(ads_control::routes())
+        .merge(ajax::routes())
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }

@@ -3,6 +3,7 @@
 //! SQLite and MySQL accept; DDL differs per dialect (`migrations/<dialect>/`).
 //! Writes are serialised by one lock so check-then-insert sequences are atomic.
 
+pub mod ads;
 pub mod contexts;
 pub mod groups;
 pub mod resellers;
@@ -43,12 +44,20 @@ const SQLITE_MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../migrations/sqlite/0002_user_indexes.sql"),
     ),
+    (
+        3,
+        include_str!("../../migrations/sqlite/0003_advertisement.sql"),
+    ),
 ];
 const MYSQL_MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/mysql/0001_init.sql")),
     (
         2,
         include_str!("../../migrations/mysql/0002_user_indexes.sql"),
+    ),
+    (
+        3,
+        include_str!("../../migrations/mysql/0003_advertisement.sql"),
     ),
 ];
 
@@ -204,7 +213,7 @@ mod tests {
             .fetch_one(&mut *c)
             .await
             .unwrap();
-        assert_eq!(n.0, 2);
+        assert_eq!(n.0, 3);
     }
 
     #[tokio::test]

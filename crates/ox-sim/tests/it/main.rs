@@ -1,5 +1,6 @@
 //! ox-sim integration tests (one binary to keep link times down).
 
+mod advertisement;
 mod common;
 mod contexts;
 mod faults;
