@@ -72,6 +72,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod ads;
 mod call;
 mod client;
 pub mod error;

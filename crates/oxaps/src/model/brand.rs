@@ -181,6 +181,7 @@ impl Model for Brand {
     async fn admit(&self, call: &Call, mut body: Resource) -> Result<Admitted, ApsError> {
         let login = subadmin_login(body.str_prop("name").unwrap_or_default())?;
         check_combinations(&body)?;
+        super::ads::check_ad_config(&body)?;
         super::profile::fill_defaults(&self.def, &mut body);
         let instance = call.instance()?;
         let cloud = match call.app.ox(&instance.id).await {
@@ -211,10 +212,12 @@ impl Model for Brand {
         super::final_unchanged(&self.def, current, &new)?;
         keep_readonly(&self.def, current, &mut new);
         check_combinations(&new)?;
+        super::ads::check_ad_config(&new)?;
         Ok(new)
     }
 
     async fn create(&self, cx: &JobCx, mut body: Resource) -> Result<Resource, JobError> {
+        super::ads::push_brand(cx, None, Some(&body)).await?;
         let Some((ox, settings)) = cloud(cx).await? else {
             return Ok(body);
         };
@@ -281,6 +284,7 @@ impl Model for Brand {
         old: &Resource,
         new: Resource,
     ) -> Result<Resource, JobError> {
+        super::ads::push_brand(cx, Some(old), Some(&new)).await?;
         let Some((ox, settings)) = cloud(cx).await? else {
             return Ok(new);
         };
@@ -328,6 +332,7 @@ impl Model for Brand {
                 tenants.len()
             )));
         }
+        super::ads::push_brand(cx, Some(body), None).await?;
         let Some((ox, settings)) = cloud(cx).await? else {
             return Ok(());
         };

@@ -9,6 +9,7 @@
 //! the resource is marked failed, so nothing is half-created.
 
 mod adapter;
+pub mod ads;
 pub mod alias;
 pub mod brand;
 mod context;

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use oxaps_jobs::JobError;
 
 use super::{Admitted, JobCx, Model};
-use crate::services::{Call, internal};
+use crate::services::{Call, OperationInput, Reply, internal};
 
 /// The profile model.
 pub struct Profile {
@@ -34,6 +34,8 @@ impl Model for Profile {
     }
 
     async fn admit(&self, _call: &Call, mut body: Resource) -> Result<Admitted, ApsError> {
+        super::ads::check_ad_config(&body)?;
+        body.props.remove("adPreviews");
         fill_defaults(&self.def, &mut body);
         Ok(Admitted {
             body,
@@ -42,7 +44,20 @@ impl Model for Profile {
         })
     }
 
-    async fn create(&self, _cx: &JobCx, body: Resource) -> Result<Resource, JobError> {
+    async fn admit_change(
+        &self,
+        _call: &Call,
+        current: &Resource,
+        mut new: Resource,
+    ) -> Result<Resource, ApsError> {
+        super::final_unchanged(&self.def, current, &new)?;
+        super::tenant::keep_readonly(&self.def, current, &mut new);
+        super::ads::check_ad_config(&new)?;
+        Ok(new)
+    }
+
+    async fn create(&self, cx: &JobCx, body: Resource) -> Result<Resource, JobError> {
+        super::ads::push_profile(cx, None, Some(&body)).await?;
         Ok(body)
     }
 
@@ -65,6 +80,10 @@ impl Model for Profile {
         {
             super::user::reapply_profile(cx, &cx.resource_id).await?;
         }
+        if old.props.get("taxonomyType") != new.props.get("taxonomyType") {
+            super::ads::taxonomy::sync_profile(cx, &cx.resource_id).await?;
+        }
+        super::ads::push_profile(cx, Some(old), Some(&new)).await?;
         Ok(new)
     }
 
@@ -94,16 +113,33 @@ impl Model for Profile {
         Ok(())
     }
 
-    async fn delete(&self, cx: &JobCx, _body: &Resource) -> Result<(), JobError> {
+    async fn delete(&self, cx: &JobCx, body: &Resource) -> Result<(), JobError> {
         let users = super::user::users_of_profile(cx, &cx.resource_id).await?;
         if users.is_empty() {
-            Ok(())
+            super::ads::push_profile(cx, Some(body), None).await
         } else {
             Err(JobError::permanent(format!(
                 "the profile is still assigned to {} user(s); move them to another profile first",
                 users.len()
             )))
         }
+    }
+
+    async fn operation(
+        &self,
+        call: &Call,
+        id: Option<&str>,
+        name: &str,
+        input: OperationInput,
+    ) -> Result<Reply, ApsError> {
+        if let Some(id) = id
+            && let Some(reply) = super::ads::ops::operation(call, id, name, &input).await?
+        {
+            return Ok(reply);
+        }
+        Err(ApsError::not_implemented(format!(
+            "Operation {name} of service profile is not implemented."
+        )))
     }
 }
 

@@ -51,6 +51,16 @@ fn ox_user(body: &Resource) -> User {
     .with_primary_address(login)
 }
 
+/// Whether a profile names a taxonomy type (the TaxonomyTypes advertisement package), so the
+/// tenant's context attribute `taxonomy/types` depends on who has it.
+async fn has_taxonomy(cx: &JobCx, profile_id: &str) -> Result<bool, JobError> {
+    let Some(def) = crate::types::of("profile") else {
+        return Ok(false);
+    };
+    let profile = cx.resource(profile_id, &def).await?;
+    Ok(profile.is_some_and(|(_, p)| p.str_prop("taxonomyType").is_some_and(|t| !t.is_empty())))
+}
+
 /// The users that have this profile.
 pub async fn users_of_profile(cx: &JobCx, profile_id: &str) -> Result<Vec<ResourceRow>, JobError> {
     let all = cx
@@ -175,6 +185,9 @@ impl Model for UserModel {
         cx.checkpoint(&body).await?;
         let enabled = body.str_prop("status") != Some("disabled");
         apply_rights(&scope, id, &plan, enabled).await?;
+        if has_taxonomy(cx, &profile).await? {
+            super::ads::taxonomy::sync_tenant(cx, &tenant).await?;
+        }
         Ok(body)
     }
 
@@ -228,6 +241,12 @@ impl Model for UserModel {
                 new.str_prop("status") != Some("disabled"),
             )
             .await?;
+            let old_profile = linked_id(old, "profile").unwrap_or_default();
+            if profile_changed
+                && (has_taxonomy(cx, &profile).await? || has_taxonomy(cx, &old_profile).await?)
+            {
+                super::ads::taxonomy::sync_tenant(cx, &tenant).await?;
+            }
         }
         Ok(new)
     }

@@ -70,6 +70,13 @@ pub fn brand() -> TypeDef {
         )
         .prop("displayName", string().title("Display name"))
         .prop(
+            "adConfig",
+            string()
+                .max_len(2048)
+                .title("Advertisement configuration")
+                .describe("OX Display configuration (JSON) of the reseller's Global package"),
+        )
+        .prop(
             "subadminLogin",
             string().readonly().title("OX subadmin login"),
         )
@@ -157,10 +164,35 @@ pub fn profile() -> TypeDef {
             "freeOfAds",
             boolean().default(json!(false)).title("No advertisements"),
         )
+        .structure(
+            "AdPreview",
+            vec![
+                ("userId", string().required()),
+                ("config", string().required()),
+            ],
+        )
+        .prop(
+            "adConfig",
+            string()
+                .max_len(2048)
+                .title("Advertisement configuration")
+                .describe("OX Display configuration (JSON) of the profile's packages: its access combination and taxonomy type"),
+        )
+        .prop(
+            "adPreviews",
+            array(structure("AdPreview"))
+                .readonly()
+                .title("Advertisement previews")
+                .describe("Preview configurations set on single users (setPreview)"),
+        )
         .requires("globals", &type_id("globals"))
         .link("brand", &type_id("brand"))
         .many("upgradeTo", &type_id("profile"))
         .many("users", &type_id("user"))
+        .operation("setPreview", "POST", "/setPreview", None, None)
+        .operation("rollOutPreview", "POST", "/rollOutPreview", None, None)
+        .operation("removePackageConfig", "POST", "/removePackageConfig", None, None)
+        .operation("servedConfig", "GET", "/servedConfig", None, None)
         .build()
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end tests of the oxaps endpoint: one test binary (one link) with a module per area.
 //! Every test runs on SQLite, and on PostgreSQL too when `OXAPS_TEST_POSTGRES_URL` is set.
 
+mod ads;
 mod cli;
 mod controller_client;
 mod harness;

@@ -285,3 +285,59 @@ impl World {
             .unwrap()
     }
 }
+
+pub const REST_LOGIN: &str = "oxrest";
+pub const REST_PASSWORD: &str = "rest-secret";
+
+impl World {
+    /// An on-premise world whose ox-sim serves the advertisement feature: the admin REST API with
+    /// [`REST_LOGIN`]/[`REST_PASSWORD`] (also in the globals) and `ads_properties` as its
+    /// `advertisement.properties`, written into `dir`.
+    pub async fn start_ads(backend: Backend, dir: &std::path::Path, ads_properties: &str) -> World {
+        Self::start_ads_with(backend, dir, ads_properties, json!({})).await
+    }
+
+    /// Like [`World::start_ads`], with more globals (e.g. `oxMode`).
+    pub async fn start_ads_with(
+        backend: Backend,
+        dir: &std::path::Path,
+        ads_properties: &str,
+        settings: Value,
+    ) -> World {
+        let file = dir.join("advertisement.properties");
+        std::fs::write(&file, ads_properties).unwrap();
+        let mut ox_config = ox_sim::SimConfig::for_test(MASTER_PASSWORD);
+        ox_config.rest_login = REST_LOGIN.into();
+        ox_config.rest_password = REST_PASSWORD.into();
+        ox_config.ads_config = Some(file);
+        let ox = OxSim::start(ox_config).await.unwrap();
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        let database_url = crate::harness::database_url(backend, dir.path()).await;
+        let config = oxaps::config::Config::for_test(dir.path(), &database_url);
+        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
+            .await
+            .unwrap();
+        let node = TestNode {
+            node,
+            dir,
+            database_url,
+        };
+        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let package = sim.register_package(package()).unwrap();
+        let mut globals = json!({"oxSoapUrl": ox.base_url(), "oxMasterLogin": "oxadminmaster", "oxMasterPassword": MASTER_PASSWORD,
+            "oxRestLogin": REST_LOGIN, "oxRestPassword": REST_PASSWORD});
+        if let (Some(a), Some(extra)) = (globals.as_object_mut(), settings.as_object()) {
+            a.extend(extra.clone());
+        }
+        let instance = sim
+            .install_instance(&node.node.endpoint_url(), &package, globals)
+            .await
+            .unwrap();
+        World {
+            ox,
+            sim,
+            node,
+            instance,
+        }
+    }
+}
