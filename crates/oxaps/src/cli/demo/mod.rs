@@ -47,6 +47,8 @@ pub struct OxTarget {
     pub login: String,
     /// Master password.
     pub password: String,
+    /// Login and password of OX's REST API (advertisement), when known.
+    pub rest: Option<(String, String)>,
     embedded: Option<ox_sim::OxSimHandle>,
 }
 
@@ -69,17 +71,32 @@ pub async fn run(config: Config, args: DemoArgs) -> anyhow::Result<()> {
             url: url.clone(),
             login: login.clone(),
             password: password.clone(),
+            rest: None,
             embedded: None,
         },
         _ => {
             let password = crate::model::password::generate(20);
-            let handle = ox_sim::OxSim::start(ox_sim::SimConfig::for_test(password.clone()))
+            // OX Display: packages are access combinations for the default reseller.
+            let ads = dir.join("advertisement.properties");
+            std::fs::write(
+                &ads,
+                "com.openexchange.advertisement.default.packageScheme=AccessCombinations\n",
+            )?;
+            let rest_password = crate::model::password::generate(20);
+            let config = ox_sim::SimConfig {
+                rest_login: "oxrest".into(),
+                rest_password: rest_password.clone(),
+                ads_config: Some(ads),
+                ..ox_sim::SimConfig::for_test(password.clone())
+            };
+            let handle = ox_sim::OxSim::start(config)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             OxTarget {
                 url: handle.base_url(),
                 login: "oxadminmaster".into(),
                 password,
+                rest: Some(("oxrest".to_owned(), rest_password)),
                 embedded: Some(handle),
             }
         }

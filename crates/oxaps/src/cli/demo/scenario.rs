@@ -103,6 +103,12 @@ pub async fn run(
         "mxHosts": [{"host": "mx1.provider.example", "priority": 10}, {"host": "mx2.provider.example", "priority": 20}],
         "spfInclude": "_spf.provider.example", "autodiscoverHost": "autodiscover.provider.example"
     });
+    let mut settings = settings;
+    if let Some((login, password)) = &ox.rest {
+        settings["oxRestUrl"] = json!(ox.url);
+        settings["oxRestLogin"] = json!(login);
+        settings["oxRestPassword"] = json!(password);
+    }
     let instance = sim
         .install_instance(&node.endpoint_url(), &pkg, settings)
         .await?;
@@ -119,8 +125,18 @@ pub async fn run(
         json!({"name": "demo-reseller", "displayName": "Demo Reseller", "globals": link(&i)}),
     )
     .await?;
-    let webmail = provision(sim, &i, "profile", json!({"name": "Webmail", "accessCombination": "webmail", "mailQuotaMb": 1024, "globals": link(&i)})).await?;
-    let groupware = provision(sim, &i, "profile", json!({"name": "Groupware", "accessCombination": "groupware_premium", "mailQuotaMb": 4096, "fileQuotaMb": 10240, "globals": link(&i)})).await?;
+    // With OX Display configured, the free plan shows advertisements and the paid one does not.
+    let ads = |config: Value| {
+        if ox.rest.is_some() {
+            json!(config.to_string())
+        } else {
+            Value::Null
+        }
+    };
+    let webmail = provision(sim, &i, "profile", json!({"name": "Webmail", "accessCombination": "webmail", "mailQuotaMb": 1024, "globals": link(&i),
+        "adConfig": ads(json!({"tier": "free", "banner": "top", "sidebar": true}))})).await?;
+    let groupware = provision(sim, &i, "profile", json!({"name": "Groupware", "accessCombination": "groupware_premium", "mailQuotaMb": 4096, "fileQuotaMb": 10240, "globals": link(&i),
+        "adConfig": ads(json!({"tier": "paid", "banner": null, "sidebar": false}))})).await?;
 
     p.step(&format!("A customer buys OX App Suite: account, subscription, hosted zone {DOMAIN}, tenant (OX context), domain"));
     let account = sim.create_account(AccountSpec::new("Demo Customer GmbH"))?;
@@ -200,6 +216,45 @@ pub async fn run(
     )
     .await?;
     p.detail("Sales (5 members), meeting-room-1 managed by user01, info@ alias of user01");
+
+    if ox.rest.is_some() {
+        p.step("OX Display: what the App Suite UI of a free and of a paid user receives");
+        let on = |profile: &aps::Resource| {
+            created
+                .iter()
+                .find(|u| u.link_id("profile") == Some(id(profile).as_str()))
+        };
+        let (Some(free_user), Some(paid_user)) = (on(&webmail), on(&groupware)) else {
+            anyhow::bail!("the demo needs users on both profiles");
+        };
+        let served = |profile: String, user: String| async move {
+            sim.call_operation(
+                reqwest::Method::GET,
+                &profile,
+                "servedConfig",
+                Some(&format!("userId={user}")),
+                None,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("servedConfig: {e}"))
+        };
+        let free = served(id(&webmail), id(free_user)).await?;
+        let paid = served(id(&groupware), id(paid_user)).await?;
+        p.detail(&format!(
+            "{} (Webmail):   {}",
+            free_user.str_prop("login").unwrap_or(""),
+            free["config"]
+        ));
+        p.detail(&format!(
+            "{} (Groupware): {}",
+            paid_user.str_prop("login").unwrap_or(""),
+            paid["config"]
+        ));
+        anyhow::ensure!(
+            !free["config"].is_null() && free["config"] != paid["config"],
+            "free and paid users should receive different configurations"
+        );
+    }
 
     p.step("Checking what OX holds");
     let client = ox::OxClient::new(ox::OxConfig::new(ox.url.clone()))?;
