@@ -1,5 +1,6 @@
 //! The `oxaps` command line.
 
+mod ads;
 pub mod demo;
 mod operate;
 mod serve;
@@ -38,6 +39,9 @@ pub enum Command {
     /// Inspect and retry durable jobs.
     #[command(subcommand)]
     Jobs(operate::JobsCommand),
+    /// OX Display advertisement configuration of profiles (what the panel's operations do).
+    #[command(subcommand)]
+    Ads(ads::AdsCommand),
 }
 
 /// Parses the command line and runs it.
@@ -79,6 +83,7 @@ pub fn main() -> ExitCode {
             Command::Config => operate::show_config(&config),
             Command::Instances => operate::instances(config).await,
             Command::Jobs(cmd) => operate::jobs(config, cmd).await,
+            Command::Ads(cmd) => ads::run(config, cmd).await,
         }
     });
     match result {

@@ -295,3 +295,61 @@ async fn brand_configuration_is_the_resellers_global_package() {
         );
     }
 }
+
+/// `oxaps ads ...` against the database of a running node, as an operator without the panel.
+#[tokio::test]
+async fn operators_manage_configurations_with_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = World::start_ads(crate::harness::Backend::Sqlite, dir.path(), PROPERTIES).await;
+    let profile = w
+        .provision("profile", json!({"name": "Free", "accessCombination": "webmail", "adConfig": cfg(&json!({"v": 1})), "globals": link(&w.instance.id)}))
+        .await;
+    let profile = profile.id().unwrap().to_owned();
+    let c = w.customer("cli-ads.example", &profile).await;
+    let ada = user(&w, &c, "ada@cli-ads.example").await;
+    // Async: the simulators run on this test's runtime and must answer the command meanwhile.
+    let oxaps = async |args: &[&str]| {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oxaps"))
+            .args(["ads"])
+            .args(args)
+            .env("OXAPS_DATABASE_URL", &w.node.database_url)
+            .env("OXAPS_DATA_DIR", w.node.dir.path())
+            .env("OXAPS_LOG", "error")
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "oxaps ads {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    oxaps(&["set", "--profile", &profile, "--json", r#"{"v": 2}"#]).await;
+    assert_eq!(
+        served(&w, &profile, &ada.id).await["config"],
+        json!({"v": 2})
+    );
+    oxaps(&[
+        "preview",
+        "--profile",
+        &profile,
+        "--user",
+        &ada.id,
+        "--json",
+        r#"{"v": 3}"#,
+    ])
+    .await;
+    let shown = oxaps(&["served", "--profile", &profile, "--user", &ada.id]).await;
+    assert!(shown.contains("\"v\": 3"), "{shown}");
+    oxaps(&["rollout", "--profile", &profile, "--user", &ada.id]).await;
+    assert_eq!(
+        served(&w, &profile, &ada.id).await["config"],
+        json!({"v": 3})
+    );
+    oxaps(&["remove", "--profile", &profile]).await;
+    assert_eq!(
+        served(&w, &profile, &ada.id).await["code"],
+        "ADVERTISEMENT-0002"
+    );
+}
