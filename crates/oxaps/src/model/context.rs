@@ -39,6 +39,11 @@ impl JobCx {
     /// Stores intermediate progress (e.g. the OX id of an object just created), so a retry or a
     /// compensation after a crash sees it.
     pub async fn checkpoint(&self, body: &Resource) -> Result<(), JobError> {
+        self.store(ResourceStatus::Provisioning, body).await
+    }
+
+    /// Writes the resource with `status`, its encrypted properties sealed.
+    pub async fn store(&self, status: ResourceStatus, body: &Resource) -> Result<(), JobError> {
         let mut stored = body.clone();
         sealing::seal(&self.def, &self.app.secrets, &mut stored.props);
         let mut conn = self
@@ -52,7 +57,7 @@ impl JobCx {
             &mut conn,
             &self.instance.id,
             &self.resource_id,
-            ResourceStatus::Provisioning,
+            status,
             &stored.to_value(),
         )
         .await

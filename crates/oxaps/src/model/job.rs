@@ -140,28 +140,6 @@ impl Handler {
     }
 }
 
-async fn save(cx: &JobCx, status: ResourceStatus, body: &Resource) -> Result<(), JobError> {
-    let mut stored = body.clone();
-    sealing::seal(&cx.def, &cx.app.secrets, &mut stored.props);
-    let mut conn = cx
-        .app
-        .store
-        .pool()
-        .acquire()
-        .await
-        .map_err(JobError::transient)?;
-    Store::update_resource(
-        &mut conn,
-        &cx.instance.id,
-        &cx.resource_id,
-        status,
-        &stored.to_value(),
-    )
-    .await
-    .map_err(JobError::transient)?;
-    Ok(())
-}
-
 /// Stores what the model changed (`output` against the `input` it was given) onto the resource as
 /// it is now, so a change stored while the job ran (a relink, a membership) is not overwritten.
 async fn save_changes(
@@ -183,7 +161,7 @@ async fn save_changes(
             current.props.remove(name);
         }
     }
-    save(cx, status, &current).await
+    cx.store(status, &current).await
 }
 
 async fn provision(
@@ -211,7 +189,7 @@ async fn provision(
                 tracing::warn!(error = %e, "compensation after a failed provisioning did not finish");
                 return Err(JobError::transient(format!("{reason} (cleaning up: {e})")));
             }
-            save(cx, ResourceStatus::Failed, &checkpointed).await?;
+            cx.store(ResourceStatus::Failed, &checkpointed).await?;
             Err(JobError::Permanent(reason))
         }
         Err(transient) => Err(transient),
@@ -235,7 +213,7 @@ async fn configure(
         }
         Err(JobError::Permanent(reason)) => {
             // OX refused the change: the resource keeps its previous state.
-            save(cx, ResourceStatus::Ready, &old).await?;
+            cx.store(ResourceStatus::Ready, &old).await?;
             Err(JobError::Permanent(reason))
         }
         Err(transient) => Err(transient),
