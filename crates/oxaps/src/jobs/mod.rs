@@ -1,5 +1,6 @@
 //! The connector's job kinds. Each handler is idempotent: it may run more than once.
 
+pub mod notify;
 pub mod store_only_apply;
 pub mod verify_controller;
 
@@ -15,5 +16,6 @@ pub fn registry(app: &Arc<App>) -> Registry {
     registry.register(verify_controller::Handler::new(app.clone()));
     registry.register(store_only_apply::Handler::new(app.clone()));
     registry.register(crate::model::job::Handler::new(app.clone()));
+    registry.register(notify::Handler::new(app.clone()));
     registry
 }
