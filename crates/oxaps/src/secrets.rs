@@ -19,6 +19,9 @@ const PREFIX: &str = "enc:v1:";
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: ChaCha20Poly1305,
+    /// SHA-256 of a label and the key: the root of [`SecretBox::derive`], so signing keys never
+    /// reuse the sealing key itself.
+    derive_root: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -49,9 +52,24 @@ pub enum SecretError {
 impl SecretBox {
     /// A box from raw key bytes.
     pub fn from_key(key: [u8; 32]) -> Self {
+        use sha2::Digest;
+        let mut root = sha2::Sha256::new();
+        root.update(b"oxaps/secret-box/derive/v1");
+        root.update(key);
         SecretBox {
             cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+            derive_root: root.finalize().into(),
         }
+    }
+
+    /// A 32-byte key for another purpose (e.g. `upsell` token signatures), derived from the
+    /// secret key: the same on every node sharing the key, different per label.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(self.derive_root);
+        h.update(label.as_bytes());
+        h.finalize().into()
     }
 
     /// A box from a base64 key.
@@ -123,6 +141,21 @@ impl SecretBox {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_keys_depend_on_label_and_key_and_are_not_the_key() {
+        let a = SecretBox::from_key([7; 32]);
+        assert_eq!(
+            a.derive("upsell"),
+            SecretBox::from_key([7; 32]).derive("upsell")
+        );
+        assert_ne!(a.derive("upsell"), a.derive("other"));
+        assert_ne!(
+            a.derive("upsell"),
+            SecretBox::from_key([8; 32]).derive("upsell")
+        );
+        assert_ne!(a.derive("upsell"), [7; 32]);
+    }
 
     #[test]
     fn seal_open_round_trip_with_fresh_nonces() {

@@ -183,6 +183,10 @@ pub fn merge(db: &mut UserRow, new: &Obj) {
         if v.is_null() || SERVER_OWNED.contains(&k.as_str()) || k == "name" {
             continue;
         }
+        if k == "userAttributes" {
+            merge_attributes(db, v);
+            continue;
+        }
         db.data.insert(k.clone(), v.clone());
         match k.as_str() {
             "display_name" => db.display_name = v.as_str().unwrap_or_default().to_string(),
@@ -190,6 +194,30 @@ pub fn merge(db: &mut UserRow, new: &Obj) {
             _ => {}
         }
     }
+}
+
+/// Merges `userAttributes` per namespace and key, as OX does: an empty or nil value removes the
+/// key, other keys stay.
+fn merge_attributes(db: &mut UserRow, change: &Value) {
+    let mut all = super::args::map_map(db.data.get("userAttributes"));
+    for (ns, inner) in super::args::map_map(Some(change)) {
+        let target = all.entry(ns).or_insert_with(|| Value::Object(Obj::new()));
+        if let (Some(t), Some(inner)) = (target.as_object_mut(), inner.as_object()) {
+            for (k, v) in inner {
+                match v.as_str() {
+                    Some(s) if !s.is_empty() => {
+                        t.insert(k.clone(), v.clone());
+                    }
+                    _ => {
+                        t.remove(k);
+                    }
+                }
+            }
+        }
+    }
+    all.retain(|_, v| v.as_object().is_some_and(|o| !o.is_empty()));
+    db.data
+        .insert("userAttributes".into(), super::args::to_map_map(&all));
 }
 
 #[cfg(test)]

@@ -67,12 +67,7 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request<Body>) -> Response
     };
     let (service_name, segments) = match target {
         Target::Service { service, segments } => (service, segments),
-        Target::Api { .. } => {
-            let e = ApsError::not_implemented(
-                "The OX web UI API is not implemented by this version of oxaps.",
-            );
-            return finish("api", OpKind::Unknown, started, Err(e));
-        }
+        Target::Api { segments } => return crate::upsell::handle(app, parts, segments, body).await,
     };
     let ctx = match RequestContext::from_headers(&parts.headers) {
         Ok(ctx) => ctx,

@@ -185,6 +185,7 @@ impl Model for UserModel {
         cx.checkpoint(&body).await?;
         let enabled = body.str_prop("status") != Some("disabled");
         apply_rights(&scope, id, &plan, enabled).await?;
+        crate::upsell::attribute::set_on_user(cx, &scope, id, &body).await?;
         if has_taxonomy(cx, &profile).await? {
             super::ads::taxonomy::sync_tenant(cx, &tenant).await?;
         }

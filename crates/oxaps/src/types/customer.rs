@@ -249,21 +249,32 @@ pub fn resource() -> TypeDef {
         .build()
 }
 
-/// `purchaserequest`: an upgrade a user asked for from inside OX App Suite.
+/// `purchaserequest`: an upgrade a user asked for from inside OX App Suite. Profiles are held as
+/// APS ids plus names for display; `state` and `requestedAt` stay top-level strings (the
+/// expiry task reads them).
 pub fn purchaserequest() -> TypeDef {
     TypeBuilder::new("purchaserequest")
         .prop("userLogin", string().required().fixed().title("User"))
+        .prop("userDisplayName", string().readonly().title("User name"))
         .prop(
             "currentProfile",
+            string().readonly().title("Current profile id"),
+        )
+        .prop(
+            "currentProfileName",
             string().readonly().title("Current profile"),
         )
         .prop(
             "requestedProfile",
-            string().required().fixed().title("Requested profile"),
+            string().required().fixed().title("Requested profile id"),
+        )
+        .prop(
+            "requestedProfileName",
+            string().readonly().title("Requested profile"),
         )
         .prop(
             "missingCapability",
-            string().fixed().title("Missing feature"),
+            string().fixed().max_len(256).title("Missing feature"),
         )
         .prop(
             "requestedAt",
@@ -281,7 +292,11 @@ pub fn purchaserequest() -> TypeDef {
                 .title("State"),
         )
         .prop("decidedBy", string().readonly().title("Decided by"))
-        .prop("reason", string().title("Reason"))
+        .prop(
+            "decidedAt",
+            string().readonly().format("date-time").title("Decided at"),
+        )
+        .prop("reason", string().max_len(1024).title("Reason"))
         .requires("tenant", &type_id("tenant"))
         .link("user", &type_id("user"))
         .operation("proceed", "POST", "/proceed", None, Some(SELF))
