@@ -50,6 +50,8 @@ pub struct Config {
     pub controller: ControllerConfig,
     /// The job workers of this node.
     pub jobs: JobsConfig,
+    /// Periodic work: the node's own scheduler and the tasks' settings.
+    pub cron: crate::cron::CronConfig,
 }
 
 /// Log output format.
@@ -114,6 +116,7 @@ impl Default for Config {
             ox_check_timeout_secs: 15,
             controller: ControllerConfig::default(),
             jobs: JobsConfig::default(),
+            cron: crate::cron::CronConfig::default(),
         }
     }
 }

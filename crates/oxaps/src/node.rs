@@ -99,6 +99,10 @@ impl Node {
             app.clone(),
             wait_for_stop(stopped.clone()),
         )));
+        tasks.push(tokio::spawn(crate::cron::scheduler::run(
+            app.clone(),
+            wait_for_stop(stopped.clone()),
+        )));
 
         let worker = Worker::new(
             app.queue.clone(),

@@ -17,5 +17,6 @@ pub fn registry(app: &Arc<App>) -> Registry {
     registry.register(store_only_apply::Handler::new(app.clone()));
     registry.register(crate::model::job::Handler::new(app.clone()));
     registry.register(notify::Handler::new(app.clone()));
+    crate::cron::register(&mut registry, app);
     registry
 }

@@ -1,0 +1,183 @@
+//! The `cron.run` job: one run of one crontask in one slot. Runs the task, records the outcome
+//! on the crontask (`lastRunAt`, `lastDurationMs`, `lastResult`, `lastError`, `lastReport`,
+//! `lastRunBy`), pushes it to the controller and notifies the provider when the run failed.
+
+use std::sync::{Arc, Weak};
+use std::time::Instant;
+
+use futures::future::BoxFuture;
+use oxaps_jobs::{Job, JobError, JobHandler};
+use serde_json::{Value, json};
+
+use super::tasks::{self, Outcome, TaskCx};
+use crate::app::App;
+use crate::jobs::notify::{self, Notice};
+use crate::store::Store;
+
+/// The job kind.
+pub const KIND: &str = "cron.run";
+
+/// Runs [`KIND`] jobs.
+pub struct Handler {
+    app: Weak<App>,
+}
+
+impl Handler {
+    /// A handler over the application (held weakly: the app owns the workers).
+    pub fn new(app: Arc<App>) -> Self {
+        Handler {
+            app: Arc::downgrade(&app),
+        }
+    }
+
+    async fn run_job(&self, job: &Job) -> Result<Option<Value>, JobError> {
+        let app = self
+            .app
+            .upgrade()
+            .ok_or_else(|| JobError::transient("application is shutting down"))?;
+        let (Some(instance_id), Some(crontask_id)) = (&job.instance_id, &job.resource_id) else {
+            return Err(JobError::permanent("job has no instance or crontask"));
+        };
+        let Some(instance) = app
+            .store
+            .instance(instance_id)
+            .await
+            .map_err(JobError::transient)?
+        else {
+            return Ok(Some(json!({"skipped": "instance removed"})));
+        };
+        let task = job
+            .payload
+            .get("task")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let slot = job.payload.get("slot").and_then(Value::as_i64).unwrap_or(0);
+        let by = job
+            .payload
+            .get("by")
+            .and_then(Value::as_str)
+            .unwrap_or("scheduler")
+            .to_owned();
+        if by != "cli" && cron_disabled(&app, instance_id, crontask_id).await? {
+            return Ok(Some(json!({"skipped": "the cron is disabled"})));
+        }
+        let cx = TaskCx {
+            app: app.clone(),
+            instance,
+            crontask_id: crontask_id.clone(),
+            slot,
+        };
+        let started = Instant::now();
+        let outcome = match tasks::run(&cx, &task).await {
+            Ok(o) => o,
+            Err(e) => Outcome::failed(e),
+        };
+        let elapsed = started.elapsed();
+        metrics::counter!("oxaps_cron_runs_total", "task" => task.clone(), "result" => outcome.result.as_str())
+            .increment(1);
+        metrics::histogram!("oxaps_cron_run_duration_seconds", "task" => task.clone())
+            .record(elapsed.as_secs_f64());
+        let duration_ms = i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX);
+        record(&cx, &task, &by, duration_ms, &outcome).await?;
+        Ok(Some(json!({
+            "task": task,
+            "result": outcome.result.as_str(),
+            "report": outcome.report,
+            "error": outcome.error,
+            "durationMs": duration_ms,
+        })))
+    }
+}
+
+/// Whether the crontask's cron is switched off (`enabled` false): then only the CLI runs it.
+async fn cron_disabled(app: &App, instance_id: &str, crontask_id: &str) -> Result<bool, JobError> {
+    let store = &app.store;
+    let Some(task) = store
+        .resource(instance_id, crontask_id)
+        .await
+        .map_err(JobError::transient)?
+    else {
+        return Ok(false);
+    };
+    let Some(cron) = task.parent_id else {
+        return Ok(false);
+    };
+    Ok(store
+        .resource(instance_id, &cron)
+        .await
+        .map_err(JobError::transient)?
+        .is_some_and(|c| c.body.get("enabled").and_then(Value::as_bool) == Some(false)))
+}
+
+/// Stores the run on the crontask, pushes it to the controller and notifies a failure (once per
+/// slot: the notification's key names it).
+async fn record(
+    cx: &TaskCx,
+    task: &str,
+    by: &str,
+    duration_ms: i64,
+    outcome: &Outcome,
+) -> Result<(), JobError> {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let last = json!({
+        "lastRunAt": now,
+        "lastDurationMs": duration_ms,
+        "lastResult": outcome.result.as_str(),
+        "lastError": outcome.error.clone().unwrap_or_default(),
+        "lastReport": outcome.report,
+        "lastRunBy": by,
+    });
+    let app = &cx.app;
+    let Some(row) = app
+        .store
+        .resource(&cx.instance.id, &cx.crontask_id)
+        .await
+        .map_err(JobError::transient)?
+    else {
+        return Ok(());
+    };
+    let mut body = row.body.clone();
+    if let (Some(b), Some(l)) = (body.as_object_mut(), last.as_object()) {
+        b.extend(l.clone());
+    }
+    let mut tx = app
+        .store
+        .pool()
+        .begin()
+        .await
+        .map_err(JobError::transient)?;
+    Store::update_resource(&mut tx, &cx.instance.id, &cx.crontask_id, row.status, &body)
+        .await
+        .map_err(JobError::transient)?;
+    if outcome.result == tasks::RunResult::Failed
+        || (outcome.result == tasks::RunResult::Partial && !outcome.notified)
+    {
+        let notice = Notice::needs_attention("Periodic task __task__ did not succeed: __error__")
+            .key("task", task)
+            .key("error", outcome.error.clone().unwrap_or_default())
+            .details(outcome.report.clone())
+            .about(cx.crontask_id.clone());
+        let event = format!("{}/run/{}/failed", cx.crontask_id, cx.slot);
+        app.queue
+            .enqueue(&mut tx, notify::job(&cx.instance.id, &event, &notice))
+            .await
+            .map_err(JobError::transient)?;
+    }
+    tx.commit().await.map_err(JobError::transient)?;
+    app.queue.notify_enqueued();
+    cx.push("crontask", &cx.crontask_id, &last).await;
+    Ok(())
+}
+
+impl JobHandler for Handler {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
+        Box::pin(self.run_job(job))
+    }
+}
