@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::{CallCtx, split_links};
 use crate::controller::{Shared, State};
 use crate::error::{SimError, SimResult};
-use crate::platform::type_ids::{DNS_ZONE, PA_ACCOUNT};
+use crate::platform::type_ids::{DNS_ZONE, PA_ACCOUNT, PA_USER};
 use crate::platform::{record_data, record_kind, record_names};
 use crate::store::StoredResource;
 
@@ -125,6 +125,14 @@ impl State {
         }
         if is_zone && !body.contains_key("zoneId") {
             body.insert("zoneId".into(), json!(self.store.next_number("zoneId", 1)));
+        }
+        if self.store.types.implements(&type_id, PA_USER) {
+            // Users created over REST (the panel's Users tab) get a number; the password is
+            // write-only, as in the platform.
+            if !body.contains_key("userId") {
+                body.insert("userId".into(), json!(self.store.next_number("userId", 1)));
+            }
+            body.remove("password");
         }
         let mut linked: Vec<String> = links.iter().map(|(_, id)| id.clone()).collect();
         if let Some((p, _)) = parent {

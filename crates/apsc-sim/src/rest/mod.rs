@@ -47,6 +47,8 @@ pub(crate) struct Caller {
     pub account: Option<String>,
     /// `APS-Transaction-ID` of the request.
     pub transaction_id: Option<String>,
+    /// The panel user acting (`APS-Identity-ID` towards endpoints); the preview's customer admin.
+    pub identity: Option<String>,
 }
 
 impl Caller {
@@ -55,7 +57,7 @@ impl Caller {
         CallCtx {
             caller_instance: self.instance.clone(),
             account: self.account.clone(),
-            identity: None,
+            identity: self.identity.clone(),
             detach_async: true,
         }
     }
@@ -179,6 +181,7 @@ async fn caller_layer(State(shared): State<Arc<Shared>>, req: Request, next: Nex
             instance,
             account,
             transaction_id: transaction_id.clone(),
+            identity: None,
         })
     });
     let call = RestCall {
@@ -228,6 +231,23 @@ async fn type_info(
 }
 
 fn routes(shared: Arc<Shared>) -> Router {
+    api()
+        .layer(middleware::from_fn_with_state(shared.clone(), caller_layer))
+        .with_state(shared)
+}
+
+/// The REST API acting as a fixed caller, without client certificates (apsc-sim's preview).
+pub(crate) fn router_as(shared: Arc<Shared>, caller: Caller) -> Router {
+    slash_tolerant(
+        api()
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+            .layer(axum::Extension(caller))
+            .with_state(shared),
+    )
+}
+
+/// Every REST path, without the caller identification.
+fn api() -> Router<Arc<Shared>> {
     use notifications as nm;
     use tasks as ptm;
     Router::new()
@@ -290,13 +310,15 @@ fn routes(shared: Arc<Shared>) -> Router {
             get(ptm::get_one).put(ptm::reschedule).delete(ptm::cancel),
         )
         .fallback(|| async { RestError::not_found("no such REST path") })
-        .layer(middleware::from_fn_with_state(shared.clone(), caller_layer))
-        .with_state(shared)
 }
 
 /// The REST API router; paths are matched with or without a trailing slash.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let inner = routes(shared);
+    slash_tolerant(routes(shared))
+}
+
+/// `inner`, matching paths with or without a trailing slash.
+fn slash_tolerant(inner: Router) -> Router {
     Router::new().fallback_service(tower::service_fn(move |mut req: Request| {
         let path = req.uri().path();
         if path.len() > 1 && path.ends_with('/') {
