@@ -1,9 +1,12 @@
 //! The `oxaps` command line.
 
 mod ads;
+mod cron;
 pub mod demo;
 mod operate;
+mod package;
 mod serve;
+mod upsell;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +45,14 @@ pub enum Command {
     /// OX Display advertisement configuration of profiles (what the panel's operations do).
     #[command(subcommand)]
     Ads(ads::AdsCommand),
+    /// Build the APS package (.app.zip), or check one with --check.
+    Package(package::PackageArgs),
+    /// Upsell from inside OX App Suite: a user's upsell URL.
+    #[command(subcommand)]
+    Upsell(upsell::UpsellCommand),
+    /// Periodic tasks (usage sync, retries, reconciliation, DNS check, request expiry).
+    #[command(subcommand)]
+    Cron(cron::CronCommand),
 }
 
 /// Parses the command line and runs it.
@@ -84,6 +95,9 @@ pub fn main() -> ExitCode {
             Command::Instances => operate::instances(config).await,
             Command::Jobs(cmd) => operate::jobs(config, cmd).await,
             Command::Ads(cmd) => ads::run(config, cmd).await,
+            Command::Package(args) => package::run(args),
+            Command::Upsell(cmd) => upsell::run(config, cmd).await,
+            Command::Cron(cmd) => cron::run(config, cmd).await,
         }
     });
     match result {

@@ -193,6 +193,11 @@ impl Registry {
         r.insert_model(Arc::new(crate::model::group::Group::default()));
         r.insert_model(Arc::new(crate::model::resource::ResourceModel::default()));
         r.insert_model(Arc::new(crate::model::alias::Alias::default()));
+        r.insert_model(Arc::new(
+            crate::model::purchase_request::PurchaseRequest::default(),
+        ));
+        r.insert_model(Arc::new(crate::model::cron::Cron::default()));
+        r.insert_model(Arc::new(crate::model::cron::Crontask::default()));
         r
     }
 

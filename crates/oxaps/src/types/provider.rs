@@ -33,6 +33,7 @@ pub fn globals() -> TypeDef {
         .prop("oxRestLogin", string().title("OX REST login"))
         .prop("oxRestPassword", string().encrypted().title("OX REST password"))
         .prop("webmailUrl", string().format("uri").title("Webmail URL"))
+        .prop("upsellBaseUrl", string().format("uri").title("Upsell base URL").describe("Public HTTPS origin of this endpoint as OX users' browsers reach it (scheme, host, port; the base path is added), e.g. https://oxaps.example.com; each OX user's signed upsell URL lives below it"))
         .prop("mxHosts", array(structure("MxHost")).title("MX hosts").describe("MX records created in customers' zones"))
         .prop("spfInclude", string().title("SPF include").describe("Domain for include: in the SPF record, e.g. _spf.example.com"))
         .prop("autodiscoverHost", string().format("host-name").title("Autodiscover host").describe("Target of the autoconfig/autodiscover CNAME records"))
@@ -266,6 +267,18 @@ pub fn crontask() -> TypeDef {
                 .title("Result"),
         )
         .prop("lastError", string().readonly().title("Last error"))
+        .prop(
+            "lastReport",
+            string().readonly().title("Report of the last run"),
+        )
+        .prop(
+            "lastRunBy",
+            string()
+                .readonly()
+                .one_of(&["controller", "scheduler", "cli"])
+                .title("Last run started by"),
+        )
         .requires("cron", &type_id("cron"))
+        .operation("run", "POST", "/run", None, None)
         .build()
 }

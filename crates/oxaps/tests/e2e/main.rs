@@ -4,6 +4,7 @@
 mod ads;
 mod cli;
 mod controller_client;
+mod cron;
 mod harness;
 mod install;
 mod lifecycle;
@@ -14,7 +15,10 @@ mod model_onprem;
 mod multi_node;
 mod negative;
 mod ox_connection;
+mod package;
+mod panel;
 mod raw_controller;
 mod reliability;
 mod through_sim;
+mod upsell;
 mod world;

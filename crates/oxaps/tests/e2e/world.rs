@@ -341,3 +341,44 @@ impl World {
         }
     }
 }
+
+impl World {
+    /// An on-premise world (as [`World::start`]) whose node runs with `tweak` applied to its
+    /// configuration (e.g. the periodic-task scheduler off or ticking every second).
+    pub async fn start_tweaked(
+        backend: Backend,
+        tweak: impl FnOnce(&mut oxaps::config::Config),
+    ) -> World {
+        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
+            .await
+            .unwrap();
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        let database_url = crate::harness::database_url(backend, dir.path()).await;
+        let mut config = oxaps::config::Config::for_test(dir.path(), &database_url);
+        tweak(&mut config);
+        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
+            .await
+            .unwrap();
+        let node = TestNode {
+            node,
+            dir,
+            database_url,
+        };
+        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let package = sim.register_package(package()).unwrap();
+        let globals = json!({"oxSoapUrl": ox.base_url(), "oxMasterLogin": "oxadminmaster", "oxMasterPassword": MASTER_PASSWORD,
+            "mxHosts": [{"host": "mx1.provider.example", "priority": 10}, {"host": "mx2.provider.example", "priority": 20}],
+            "spfInclude": "_spf.provider.example",
+            "autodiscoverHost": "autodiscover.provider.example"});
+        let instance = sim
+            .install_instance(&node.node.endpoint_url(), &package, globals)
+            .await
+            .unwrap();
+        World {
+            ox,
+            sim,
+            node,
+            instance,
+        }
+    }
+}
