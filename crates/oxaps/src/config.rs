@@ -234,6 +234,11 @@ impl Config {
                 backoff_max_secs: 1,
                 ..JobsConfig::default()
             },
+            // Tests that want periodic tasks create the cron (or turn this on) themselves.
+            cron: crate::cron::CronConfig {
+                create_at_install: false,
+                ..crate::cron::CronConfig::default()
+            },
             ..Config::default()
         }
     }

@@ -6,6 +6,7 @@
 //! crontask's `run` operation), every node's own [`scheduler`] and `oxaps cron run` only enqueue
 //! that key: the queue's unique key makes one job per slot, its leases make one run of it.
 
+pub mod install;
 pub mod periodic;
 pub mod repair;
 pub mod run;
@@ -41,6 +42,9 @@ pub struct CronConfig {
     pub tick_secs: u64,
     /// Pending purchase requests older than this many days expire.
     pub request_ttl_days: u64,
+    /// Create the instance's `cron` (and so register its periodic tasks with the controller)
+    /// right after the instance is installed.
+    pub create_at_install: bool,
 }
 
 impl Default for CronConfig {
@@ -49,6 +53,7 @@ impl Default for CronConfig {
             enabled: true,
             tick_secs: 30,
             request_ttl_days: 14,
+            create_at_install: true,
         }
     }
 }
@@ -162,6 +167,7 @@ pub async fn enabled_tasks(app: &App, instance_id: &str) -> Result<Vec<ResourceR
 pub fn register(registry: &mut oxaps_jobs::Registry, app: &Arc<App>) {
     registry.register(run::Handler::new(app.clone()));
     registry.register(repair::Handler::new(app.clone()));
+    registry.register(install::Handler::new(app.clone()));
 }
 
 #[cfg(test)]

@@ -116,6 +116,12 @@ impl Globals {
                 .enqueue(&mut tx, verify_controller::job(&instance_id))
                 .await
                 .map_err(internal)?;
+            if app.config.cron.create_at_install {
+                app.queue
+                    .enqueue(&mut tx, crate::cron::install::job(&instance_id))
+                    .await
+                    .map_err(internal)?;
+            }
         }
         tx.commit().await.map_err(internal)?;
         if !inserted {

@@ -272,3 +272,47 @@ async fn cron_run_on_the_command_line_runs_every_task_and_prints_results() {
         assert!(!stdout.contains("usage-sync"), "{stdout}");
     }
 }
+
+#[tokio::test]
+async fn installing_an_instance_sets_up_its_periodic_tasks() {
+    for backend in backends() {
+        let w = World::start_tweaked(backend, |c| {
+            c.cron.enabled = false;
+            c.cron.create_at_install = true;
+        })
+        .await;
+        w.settle().await;
+        let crons = w
+            .node
+            .node
+            .app
+            .store
+            .by_natural_key(&w.instance.id, "cron", "cron")
+            .await
+            .unwrap()
+            .expect("the cron was created at install");
+        let tasks = w
+            .node
+            .node
+            .app
+            .store
+            .children(&w.instance.id, &crons.id, Some("crontask"))
+            .await
+            .unwrap();
+        assert_eq!(tasks.len(), 5, "{tasks:?}");
+        let periodic = w.sim.periodic_tasks();
+        assert_eq!(periodic.len(), 5, "{periodic:?}");
+        // Running the install job again (a retry after a lost answer) creates no second cron.
+        let app = &w.node.node.app;
+        let mut again = oxaps::cron::install::job(&w.instance.id);
+        again.dedup_key.push_str("/again");
+        let mut conn = app.store.pool().acquire().await.unwrap();
+        app.queue.enqueue(&mut conn, again).await.unwrap();
+        drop(conn);
+        app.queue.notify_enqueued();
+        w.settle().await;
+        let linked = w.sim.linked(&w.instance.id, "cron");
+        assert_eq!(linked.len(), 1, "{linked:?}");
+        assert_eq!(w.sim.periodic_tasks().len(), 5);
+    }
+}
