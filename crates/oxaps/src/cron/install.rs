@@ -7,10 +7,9 @@
 //! cron model admits one cron per instance, so a retry after a lost answer creates nothing twice.
 //! Off with `cron.create_at_install = false` (the provider then creates the cron itself).
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
-use futures::future::BoxFuture;
-use oxaps_jobs::{Job, JobError, JobHandler, NewJob};
+use oxaps_jobs::{Job, JobError, NewJob};
 use serde_json::{Value, json};
 
 use crate::app::App;
@@ -31,32 +30,21 @@ pub fn job(instance_id: &str) -> NewJob {
     .max_attempts(10)
 }
 
+/// The [`KIND`] job kind.
+pub struct CronInstall;
+
 /// Runs [`KIND`] jobs.
-pub struct Handler {
-    app: Weak<App>,
-}
+pub type Handler = crate::jobs::AppHandler<CronInstall>;
 
-impl Handler {
-    /// A handler over the application (held weakly: the app owns the workers).
-    pub fn new(app: Arc<App>) -> Self {
-        Handler {
-            app: Arc::downgrade(&app),
-        }
-    }
+#[async_trait::async_trait]
+impl crate::jobs::AppJob for CronInstall {
+    const KIND: &'static str = KIND;
 
-    async fn install(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self
-            .app
-            .upgrade()
-            .ok_or_else(|| JobError::transient("application is shutting down"))?;
-        let id = job
-            .payload
-            .get("instance_id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| JobError::permanent("payload has no instance_id"))?;
-        let Some(instance) = app.store.instance(id).await.map_err(JobError::transient)? else {
-            return Ok(Some(json!({"skipped": "instance no longer installed"})));
+    async fn run(app: Arc<App>, job: &Job) -> Result<Option<Value>, JobError> {
+        let Some(instance) = crate::jobs::payload_instance(&app, job).await? else {
+            return Ok(crate::jobs::instance_gone());
         };
+        let id = instance.id.as_str();
         let stored = app
             .store
             .by_natural_key(id, "cron", "cron")
@@ -84,15 +72,5 @@ impl Handler {
             .map_err(|e| controller_failure("creating the cron", e))?;
         tracing::info!(instance_id = id, cron = ?created.id(), "periodic tasks set up at install");
         Ok(Some(json!({"cron": created.id(), "created": true})))
-    }
-}
-
-impl JobHandler for Handler {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
-
-    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
-        Box::pin(self.install(job))
     }
 }

@@ -2,10 +2,9 @@
 //! reconciliation found (an OX object deleted behind oxaps's back, rights that differ). Keyed
 //! `<instance>/<resource>/repair/<slot>`, so one reconciliation run repairs a resource once.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
-use futures::future::BoxFuture;
-use oxaps_jobs::{Job, JobError, JobHandler, NewJob};
+use oxaps_jobs::{Job, JobError, NewJob};
 use serde_json::{Value, json};
 
 use super::tasks::TaskCx;
@@ -45,24 +44,17 @@ pub async fn enqueue(cx: &TaskCx, row: &ResourceRow) -> Result<(), JobError> {
     Ok(())
 }
 
+/// The [`KIND`] job kind.
+pub struct CronRepair;
+
 /// Runs [`KIND`] jobs.
-pub struct Handler {
-    app: Weak<App>,
-}
+pub type Handler = crate::jobs::AppHandler<CronRepair>;
 
-impl Handler {
-    /// A handler over the application.
-    pub fn new(app: Arc<App>) -> Self {
-        Handler {
-            app: Arc::downgrade(&app),
-        }
-    }
+#[async_trait::async_trait]
+impl crate::jobs::AppJob for CronRepair {
+    const KIND: &'static str = KIND;
 
-    async fn repair(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self
-            .app
-            .upgrade()
-            .ok_or_else(|| JobError::transient("application is shutting down"))?;
+    async fn run(app: Arc<App>, job: &Job) -> Result<Option<Value>, JobError> {
         let service = job
             .payload
             .get("service")
@@ -100,15 +92,5 @@ impl Handler {
         let repaired = model.create(&cx, body).await?;
         cx.store(ResourceStatus::Ready, &repaired).await?;
         Ok(Some(json!({"repaired": resource_id})))
-    }
-}
-
-impl JobHandler for Handler {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
-
-    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
-        Box::pin(self.repair(job))
     }
 }

@@ -2,11 +2,10 @@
 //! on the crontask (`lastRunAt`, `lastDurationMs`, `lastResult`, `lastError`, `lastReport`,
 //! `lastRunBy`), pushes it to the controller and notifies the provider when the run failed.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Instant;
 
-use futures::future::BoxFuture;
-use oxaps_jobs::{Job, JobError, JobHandler};
+use oxaps_jobs::{Job, JobError};
 use serde_json::{Value, json};
 
 use super::tasks::{self, Outcome, TaskCx};
@@ -17,24 +16,17 @@ use crate::store::Store;
 /// The job kind.
 pub const KIND: &str = "cron.run";
 
+/// The [`KIND`] job kind.
+pub struct CronRun;
+
 /// Runs [`KIND`] jobs.
-pub struct Handler {
-    app: Weak<App>,
-}
+pub type Handler = crate::jobs::AppHandler<CronRun>;
 
-impl Handler {
-    /// A handler over the application (held weakly: the app owns the workers).
-    pub fn new(app: Arc<App>) -> Self {
-        Handler {
-            app: Arc::downgrade(&app),
-        }
-    }
+#[async_trait::async_trait]
+impl crate::jobs::AppJob for CronRun {
+    const KIND: &'static str = KIND;
 
-    async fn run_job(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self
-            .app
-            .upgrade()
-            .ok_or_else(|| JobError::transient("application is shutting down"))?;
+    async fn run(app: Arc<App>, job: &Job) -> Result<Option<Value>, JobError> {
         let (Some(instance_id), Some(crontask_id)) = (&job.instance_id, &job.resource_id) else {
             return Err(JobError::permanent("job has no instance or crontask"));
         };
@@ -170,14 +162,4 @@ async fn record(
     app.queue.notify_enqueued();
     cx.push("crontask", &cx.crontask_id, &last).await;
     Ok(())
-}
-
-impl JobHandler for Handler {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
-
-    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
-        Box::pin(self.run_job(job))
-    }
 }

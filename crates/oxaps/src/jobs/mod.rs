@@ -1,5 +1,6 @@
 //! The connector's job kinds. Each handler is idempotent: it may run more than once.
 
+mod handler;
 pub mod notify;
 pub mod store_only_apply;
 pub mod verify_controller;
@@ -9,6 +10,8 @@ use std::sync::Arc;
 use oxaps_jobs::Registry;
 
 use crate::app::App;
+
+pub use handler::{AppHandler, AppJob, instance_gone, payload_instance};
 
 /// Every job handler of the connector.
 pub fn registry(app: &Arc<App>) -> Registry {

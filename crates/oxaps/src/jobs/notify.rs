@@ -6,11 +6,10 @@
 //! that names the event (`<instance>/<resource>/notify/<event>`): enqueueing the same event twice
 //! sends one notification.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use aps::controller::Notification;
-use futures::future::BoxFuture;
-use oxaps_jobs::{Job, JobError, JobHandler, NewJob};
+use oxaps_jobs::{Job, JobError, NewJob};
 use serde_json::{Value, json};
 
 use crate::app::App;
@@ -115,29 +114,17 @@ pub fn job(instance_id: &str, event: &str, notice: &Notice) -> NewJob {
     .max_attempts(10)
 }
 
+/// The [`KIND`] job kind.
+pub struct Notify;
+
 /// Runs [`KIND`] jobs.
-pub struct Handler {
-    app: Weak<App>,
-}
+pub type Handler = crate::jobs::AppHandler<Notify>;
 
-impl Handler {
-    /// A handler over the application (held weakly: the app owns the workers).
-    pub fn new(app: Arc<App>) -> Self {
-        Handler {
-            app: Arc::downgrade(&app),
-        }
-    }
+#[async_trait::async_trait]
+impl crate::jobs::AppJob for Notify {
+    const KIND: &'static str = KIND;
 
-    async fn send(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self
-            .app
-            .upgrade()
-            .ok_or_else(|| JobError::transient("application is shutting down"))?;
-        let id = job
-            .payload
-            .get("instance_id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| JobError::permanent("payload has no instance_id"))?;
+    async fn run(app: Arc<App>, job: &Job) -> Result<Option<Value>, JobError> {
         let notification: Notification = job
             .payload
             .get("notification")
@@ -146,8 +133,8 @@ impl Handler {
             .transpose()
             .map_err(JobError::permanent)?
             .ok_or_else(|| JobError::permanent("payload has no notification"))?;
-        let Some(instance) = app.store.instance(id).await.map_err(JobError::transient)? else {
-            return Ok(Some(json!({"skipped": "instance no longer installed"})));
+        let Some(instance) = crate::jobs::payload_instance(&app, job).await? else {
+            return Ok(crate::jobs::instance_gone());
         };
         let client = app.controller(&instance).map_err(JobError::permanent)?;
         match client.send_notification(&notification).await {
@@ -155,16 +142,6 @@ impl Handler {
             Err(e) if e.is_transient() => Err(JobError::transient(e)),
             Err(e) => Err(JobError::permanent(e)),
         }
-    }
-}
-
-impl JobHandler for Handler {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
-
-    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
-        Box::pin(self.send(job))
     }
 }
 

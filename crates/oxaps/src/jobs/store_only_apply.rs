@@ -1,10 +1,9 @@
 //! The job behind an asynchronous store-only provisioning: marks the resource ready, or fails
 //! permanently with the text the request asked for.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
-use futures::future::BoxFuture;
-use oxaps_jobs::{Job, JobError, JobHandler, NewJob};
+use oxaps_jobs::{Job, JobError, NewJob};
 use serde_json::{Value, json};
 
 use crate::app::App;
@@ -29,24 +28,17 @@ pub fn job(instance_id: &str, resource_id: &str, fail_with: Option<String>) -> N
     .resource(resource_id)
 }
 
+/// The [`KIND`] job kind.
+pub struct StoreOnlyApply;
+
 /// Runs [`KIND`] jobs.
-pub struct Handler {
-    app: Weak<App>,
-}
+pub type Handler = crate::jobs::AppHandler<StoreOnlyApply>;
 
-impl Handler {
-    /// A handler over the application.
-    pub fn new(app: Arc<App>) -> Self {
-        Handler {
-            app: Arc::downgrade(&app),
-        }
-    }
+#[async_trait::async_trait]
+impl crate::jobs::AppJob for StoreOnlyApply {
+    const KIND: &'static str = KIND;
 
-    async fn apply(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self
-            .app
-            .upgrade()
-            .ok_or_else(|| JobError::transient("application is shutting down"))?;
+    async fn run(app: Arc<App>, job: &Job) -> Result<Option<Value>, JobError> {
         let field = |name: &str| {
             job.payload
                 .get(name)
@@ -71,15 +63,5 @@ impl Handler {
             .await
             .map_err(JobError::transient)?;
         Ok(None)
-    }
-}
-
-impl JobHandler for Handler {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
-
-    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
-        Box::pin(self.apply(job))
     }
 }

@@ -2,10 +2,9 @@
 //! identity the controller issued works and that `APS-Controller-URI` is reachable from here, and
 //! records the outcome on the instance (`oxaps instances` shows it).
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
-use futures::future::BoxFuture;
-use oxaps_jobs::{Job, JobError, JobHandler, NewJob};
+use oxaps_jobs::{Job, JobError, NewJob};
 use serde_json::{Value, json};
 
 use crate::app::App;
@@ -25,32 +24,21 @@ pub fn job(instance_id: &str) -> NewJob {
     .max_attempts(8)
 }
 
+/// The [`KIND`] job kind.
+pub struct VerifyController;
+
 /// Runs [`KIND`] jobs.
-pub struct Handler {
-    app: Weak<App>,
-}
+pub type Handler = crate::jobs::AppHandler<VerifyController>;
 
-impl Handler {
-    /// A handler over the application (held weakly: the app owns the workers).
-    pub fn new(app: Arc<App>) -> Self {
-        Handler {
-            app: Arc::downgrade(&app),
-        }
-    }
+#[async_trait::async_trait]
+impl crate::jobs::AppJob for VerifyController {
+    const KIND: &'static str = KIND;
 
-    async fn verify(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self
-            .app
-            .upgrade()
-            .ok_or_else(|| JobError::transient("application is shutting down"))?;
-        let id = job
-            .payload
-            .get("instance_id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| JobError::permanent("payload has no instance_id"))?;
-        let Some(instance) = app.store.instance(id).await.map_err(JobError::transient)? else {
-            return Ok(Some(json!({"skipped": "instance no longer installed"})));
+    async fn run(app: Arc<App>, job: &Job) -> Result<Option<Value>, JobError> {
+        let Some(instance) = crate::jobs::payload_instance(&app, job).await? else {
+            return Ok(crate::jobs::instance_gone());
         };
+        let id = instance.id.as_str();
         let client = app.controller(&instance).map_err(JobError::permanent)?;
         let outcome = client.get_resource(id).await;
         match outcome {
@@ -83,15 +71,5 @@ impl Handler {
                 }
             }
         }
-    }
-}
-
-impl JobHandler for Handler {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
-
-    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
-        Box::pin(self.verify(job))
     }
 }

@@ -1,10 +1,9 @@
 //! The `model` job kind: runs a model's create, update or delete against OX for one resource.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use aps::Resource;
-use futures::future::BoxFuture;
-use oxaps_jobs::{Job, JobError, JobHandler, NewJob};
+use oxaps_jobs::{Job, JobError, NewJob};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -77,24 +76,17 @@ pub fn job(
     .max_attempts(12)
 }
 
+/// The [`KIND`] job kind.
+pub struct ModelJob;
+
 /// Runs [`KIND`] jobs.
-pub struct Handler {
-    app: Weak<App>,
-}
+pub type Handler = crate::jobs::AppHandler<ModelJob>;
 
-impl Handler {
-    /// A handler over the application.
-    pub fn new(app: Arc<App>) -> Self {
-        Handler {
-            app: Arc::downgrade(&app),
-        }
-    }
+#[async_trait::async_trait]
+impl crate::jobs::AppJob for ModelJob {
+    const KIND: &'static str = KIND;
 
-    async fn run_job(&self, job: &Job) -> Result<Option<Value>, JobError> {
-        let app = self
-            .app
-            .upgrade()
-            .ok_or_else(|| JobError::transient("application is shutting down"))?;
+    async fn run(app: Arc<App>, job: &Job) -> Result<Option<Value>, JobError> {
         let field = |name: &str| {
             job.payload
                 .get(name)
@@ -237,14 +229,4 @@ async fn unprovision(
         .await
         .map_err(JobError::transient)?;
     Ok(None)
-}
-
-impl JobHandler for Handler {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
-
-    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<Option<Value>, JobError>> {
-        Box::pin(self.run_job(job))
-    }
 }

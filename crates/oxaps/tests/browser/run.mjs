@@ -2,9 +2,9 @@
 // Debian's chromium, headless, driven by playwright-core. Each flow exports
 // `default async function (page, h)`; see lib/helpers.mjs for `h`.
 //
-// Environment: OXAPS_PREVIEW_URL (required), OXAPS_WORLD (JSON ids from the Rust test),
-// OXAPS_SCREENSHOTS (default target/screenshots), OXAPS_CHROMIUM (default /usr/bin/chromium),
-// OXAPS_FLOWS (comma-separated flow names to run only those).
+// Environment: OXAPS_TEST_PREVIEW_URL (required), OXAPS_TEST_WORLD (JSON ids from the Rust test),
+// OXAPS_TEST_SCREENSHOTS (default target/screenshots), OXAPS_TEST_CHROMIUM (default /usr/bin/chromium),
+// OXAPS_TEST_FLOWS (comma-separated flow names to run only those).
 // Exits 1 on any failure, with the flow, the message, the browser console and a screenshot.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,20 +13,20 @@ import { chromium } from 'playwright-core';
 import { helpers } from './lib/helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const url = process.env.OXAPS_PREVIEW_URL;
+const url = process.env.OXAPS_TEST_PREVIEW_URL;
 if (!url) {
-  console.error('OXAPS_PREVIEW_URL is not set (the apsc-sim preview to test)');
+  console.error('OXAPS_TEST_PREVIEW_URL is not set (the apsc-sim preview to test)');
   process.exit(2);
 }
-const world = JSON.parse(process.env.OXAPS_WORLD || '{}');
-const screenshots = path.resolve(process.env.OXAPS_SCREENSHOTS || 'target/screenshots');
-const executablePath = process.env.OXAPS_CHROMIUM || '/usr/bin/chromium';
-const only = (process.env.OXAPS_FLOWS || '').split(',').map((s) => s.trim()).filter(Boolean);
+const world = JSON.parse(process.env.OXAPS_TEST_WORLD || '{}');
+const screenshots = path.resolve(process.env.OXAPS_TEST_SCREENSHOTS || 'target/screenshots');
+const executablePath = process.env.OXAPS_TEST_CHROMIUM || '/usr/bin/chromium';
+const only = (process.env.OXAPS_TEST_FLOWS || '').split(',').map((s) => s.trim()).filter(Boolean);
 
 const files = (await readdir(path.join(here, 'flows'))).filter((f) => f.endsWith('.mjs')).sort();
 const flows = files.map((f) => f.replace(/\.mjs$/, '')).filter((f) => only.length === 0 || only.includes(f));
 if (flows.length === 0) {
-  console.error(`no flows to run (flows/: ${files.join(', ') || 'empty'}; OXAPS_FLOWS=${only.join(',')})`);
+  console.error(`no flows to run (flows/: ${files.join(', ') || 'empty'}; OXAPS_TEST_FLOWS=${only.join(',')})`);
   process.exit(2);
 }
 

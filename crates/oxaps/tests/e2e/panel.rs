@@ -5,7 +5,7 @@
 //! Screenshots go to `target/screenshots/`.
 //!
 //! Without `/usr/bin/chromium` or `tests/browser/node_modules/playwright-core` the test is
-//! skipped with a notice, unless `OXAPS_REQUIRE_BROWSER=1` (CI), which makes that a failure.
+//! skipped with a notice, unless `OXAPS_TEST_REQUIRE_BROWSER=1` (CI), which makes that a failure.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,7 +24,7 @@ fn browser_dir() -> PathBuf {
 
 /// `None` when the browser tests can run; otherwise what is missing.
 fn missing_tools() -> Option<String> {
-    let chromium = std::env::var("OXAPS_CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_owned());
+    let chromium = std::env::var("OXAPS_TEST_CHROMIUM").unwrap_or_else(|_| CHROMIUM.to_owned());
     if !Path::new(&chromium).exists() {
         return Some(format!("{chromium} (apt-get install chromium)"));
     }
@@ -41,8 +41,8 @@ fn missing_tools() -> Option<String> {
 async fn control_panel_flows_in_a_browser() {
     if let Some(missing) = missing_tools() {
         assert!(
-            std::env::var("OXAPS_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "OXAPS_REQUIRE_BROWSER=1 but {missing} is missing"
+            std::env::var("OXAPS_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "OXAPS_TEST_REQUIRE_BROWSER=1 but {missing} is missing"
         );
         eprintln!("SKIPPED control_panel_flows_in_a_browser: {missing} is missing");
         return;
@@ -93,7 +93,7 @@ async fn control_panel_flows_in_a_browser() {
         "groupId": group.id(),
         "adminUserId": admin.id(),
     });
-    let screenshots = std::env::var("OXAPS_SCREENSHOTS").unwrap_or_else(|_| {
+    let screenshots = std::env::var("OXAPS_TEST_SCREENSHOTS").unwrap_or_else(|_| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../target/screenshots")
             .display()
@@ -102,9 +102,9 @@ async fn control_panel_flows_in_a_browser() {
     let mut node = tokio::process::Command::new("node");
     node.arg(browser_dir().join("run.mjs"))
         .current_dir(browser_dir())
-        .env("OXAPS_PREVIEW_URL", &preview.url)
-        .env("OXAPS_WORLD", world.to_string())
-        .env("OXAPS_SCREENSHOTS", &screenshots)
+        .env("OXAPS_TEST_PREVIEW_URL", &preview.url)
+        .env("OXAPS_TEST_WORLD", world.to_string())
+        .env("OXAPS_TEST_SCREENSHOTS", &screenshots)
         .kill_on_drop(true);
     // The world keeps serving while node runs: the run is awaited on this runtime.
     let status = tokio::time::timeout(Duration::from_secs(600), node.status())

@@ -28,25 +28,39 @@ pub fn link(id: &str) -> Value {
 }
 
 impl World {
-    /// An on-premise world: globals with MX hosts, SPF and autodiscover settings.
-    pub async fn start(backend: Backend) -> World {
-        Self::start_with(backend, json!({
+    /// The globals settings of an on-premise world (besides the OX connection).
+    fn onprem_settings() -> Value {
+        json!({
             "mxHosts": [{"host": "mx1.provider.example", "priority": 10}, {"host": "mx2.provider.example", "priority": 20}],
             "spfInclude": "_spf.provider.example",
             "autodiscoverHost": "autodiscover.provider.example"
-        }))
-        .await
+        })
+    }
+
+    /// An on-premise world: globals with MX hosts, SPF and autodiscover settings.
+    pub async fn start(backend: Backend) -> World {
+        Self::start_with(backend, Self::onprem_settings()).await
     }
 
     /// A world whose globals carry the OX connection plus `settings`, on a node with the standard
     /// services (the resource model, not the wire tests' store-only service).
     pub async fn start_with(backend: Backend, settings: Value) -> World {
+        Self::start_configured(backend, settings, |_| {}).await
+    }
+
+    /// [`World::start_with`] on a node whose configuration `tweak` adjusts.
+    async fn start_configured(
+        backend: Backend,
+        settings: Value,
+        tweak: impl FnOnce(&mut oxaps::config::Config),
+    ) -> World {
         let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
             .await
             .unwrap();
         let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
         let database_url = crate::harness::database_url(backend, dir.path()).await;
-        let config = oxaps::config::Config::for_test(dir.path(), &database_url);
+        let mut config = oxaps::config::Config::for_test(dir.path(), &database_url);
+        tweak(&mut config);
         let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
             .await
             .unwrap();
@@ -349,36 +363,6 @@ impl World {
         backend: Backend,
         tweak: impl FnOnce(&mut oxaps::config::Config),
     ) -> World {
-        let ox = OxSim::start(ox_sim::SimConfig::for_test(MASTER_PASSWORD))
-            .await
-            .unwrap();
-        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
-        let database_url = crate::harness::database_url(backend, dir.path()).await;
-        let mut config = oxaps::config::Config::for_test(dir.path(), &database_url);
-        tweak(&mut config);
-        let node = oxaps::node::Node::start_with(config, oxaps::services::Registry::standard())
-            .await
-            .unwrap();
-        let node = TestNode {
-            node,
-            dir,
-            database_url,
-        };
-        let sim = Controller::start(SimConfig::default()).await.unwrap();
-        let package = sim.register_package(package()).unwrap();
-        let globals = json!({"oxSoapUrl": ox.base_url(), "oxMasterLogin": "oxadminmaster", "oxMasterPassword": MASTER_PASSWORD,
-            "mxHosts": [{"host": "mx1.provider.example", "priority": 10}, {"host": "mx2.provider.example", "priority": 20}],
-            "spfInclude": "_spf.provider.example",
-            "autodiscoverHost": "autodiscover.provider.example"});
-        let instance = sim
-            .install_instance(&node.node.endpoint_url(), &package, globals)
-            .await
-            .unwrap();
-        World {
-            ox,
-            sim,
-            node,
-            instance,
-        }
+        Self::start_configured(backend, Self::onprem_settings(), tweak).await
     }
 }

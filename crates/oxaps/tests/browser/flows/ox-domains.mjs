@@ -2,25 +2,7 @@
 // catch-all; add a subdomain with a catch-all, and again (refused with oxaps's message); edit the
 // catch-all; remove selected with confirmation; 390 px in German. REST state checked in the page.
 
-/** A REST call from the page (the preview's customer session): {status, body}. */
-function rest(page, method, path, body) {
-  return page.evaluate(async ([method, path, body]) => {
-    const r = await fetch(`/aps/2${path}`, { method, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: body === null ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  }, [method, path, body ?? null]);
-}
-
-/** Polls `probe()` until it returns a truthy value. */
-async function until(page, what, probe, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v) return v;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { rest, until } from '../lib/page.mjs';
 
 const PA_DNS_ZONE = 'http://parallels.com/aps/types/pa/dns/zone/1.0';
 const DOMAIN = 'http://oxaps.org/types/domain/1.0';

@@ -2,28 +2,9 @@
 // duplicate), manage profile, edit aliases (add, refused alias, remove), disable with confirmation
 // (cancel first), enable again; the screens at 390 px in German. REST state checked in the page.
 
+import { rest, until } from '../lib/page.mjs';
+
 const PA_SERVICE_USER = 'http://parallels.com/aps/types/pa/service-user/1.2';
-
-/** A REST call from the page (the preview's customer session): {status, body}. */
-function rest(page, method, path, body) {
-  return page.evaluate(async ([method, path, body]) => {
-    const r = await fetch(`/aps/2${path}`, { method, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: body === null ? undefined : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  }, [method, path, body ?? null]);
-}
-
-/** Polls `probe()` until it returns a truthy value. */
-async function until(page, what, probe, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (last) return last;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 export default async function (page, h) {
   const domain = h.world.domain;
