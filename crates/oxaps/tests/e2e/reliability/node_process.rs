@@ -41,6 +41,11 @@ impl NodeProcess {
             ("OXAPS_JOBS__LEASE_SECS", "2".to_owned()),
             ("OXAPS_JOBS__BACKOFF_MS", "20".to_owned()),
             ("OXAPS_JOBS__BACKOFF_MAX_SECS", "1".to_owned()),
+            // These runs check provisioning (every job ends, nothing dead, nothing twice); periodic
+            // runs killed three times in a row would end dead by design. Periodic work has its
+            // own tests (cron.rs), including several nodes.
+            ("OXAPS_CRON__CREATE_AT_INSTALL", "false".to_owned()),
+            ("OXAPS_CRON__ENABLED", "false".to_owned()),
         ];
         let mut node = NodeProcess {
             child: None,
