@@ -6,7 +6,7 @@
 // OXAPS_TEST_SCREENSHOTS (default target/screenshots), OXAPS_TEST_CHROMIUM (default /usr/bin/chromium),
 // OXAPS_TEST_FLOWS (comma-separated flow names to run only those).
 // Exits 1 on any failure, with the flow, the message, the browser console and a screenshot.
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -28,6 +28,11 @@ const flows = files.map((f) => f.replace(/\.mjs$/, '')).filter((f) => only.lengt
 if (flows.length === 0) {
   console.error(`no flows to run (flows/: ${files.join(', ') || 'empty'}; OXAPS_TEST_FLOWS=${only.join(',')})`);
   process.exit(2);
+}
+
+// A failure screenshot of an earlier run must not suggest this run failed.
+for (const flow of flows) {
+  await rm(path.join(screenshots, `FAILED-${flow}.png`), { force: true });
 }
 
 const browser = await chromium.launch({ executablePath, headless: true, args: ['--disable-dev-shm-usage'] });
