@@ -7,6 +7,14 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// The file types the package ships.
+const SHIPPED: &[&str] = &["js", "css", "json", "po", "png", "svg", "html"];
+
+fn shipped(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| SHIPPED.contains(&ext))
+}
+
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -16,6 +24,15 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
+        }
+        if path.is_file() && !shipped(&name) {
+            // Editor backups, patches or notes must not end up in providers' packages (and would
+            // make the same commit build different bytes on different checkouts).
+            panic!(
+                "{}: not a file type the APS package ships (allowed: {}); move it out of package/",
+                path.display(),
+                SHIPPED.join(", ")
+            );
         }
         if path.is_dir() {
             walk(root, &path, out);

@@ -23,7 +23,6 @@ use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::error::{SimError, SimResult};
 use crate::handle::SimHandle;
@@ -61,7 +60,9 @@ pub struct Preview {
 struct PreviewState {
     files: Arc<BTreeMap<String, Vec<u8>>>,
     config: Value,
-    api: Router,
+    gateway: proxy::Gateway,
+    /// `http://127.0.0.1:<port>`.
+    origin: String,
 }
 
 impl SimHandle {
@@ -83,7 +84,9 @@ impl SimHandle {
             };
             (
                 is(&spec.account_id, CORE_ACCOUNT),
-                is(&spec.user_id, CORE_USER),
+                // The panel user must be the customer's staff, not anyone's.
+                is(&spec.user_id, CORE_USER)
+                    && st.account_of(&spec.user_id).as_deref() == Some(spec.account_id.as_str()),
             )
         });
         if !account_ok {
@@ -104,10 +107,26 @@ impl SimHandle {
             "locale": locale,
             "apsBase": "/aps/2",
         });
+        let gateway = proxy::Gateway::new(
+            self.shared.clone(),
+            &spec.account_id,
+            &spec.user_id,
+            spec.files
+                .iter()
+                .filter(|(path, _)| path.starts_with("schemas/"))
+                .map(|(_, bytes)| bytes.as_slice()),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| SimError::BadRequest(format!("preview listener: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| SimError::BadRequest(format!("preview listener: {e}")))?;
         let state = Arc::new(PreviewState {
             files: Arc::new(spec.files),
             config,
-            api: proxy::api(self.shared.clone(), &spec.account_id, &spec.user_id),
+            gateway,
+            origin: format!("http://{addr}"),
         });
         let app = Router::new()
             .route("/", get(shell))
@@ -118,12 +137,6 @@ impl SimHandle {
             .route("/images/{*path}", get(package_file))
             .fallback(api)
             .with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| SimError::BadRequest(format!("preview listener: {e}")))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| SimError::BadRequest(format!("preview listener: {e}")))?;
         let mut stop = self.shared.shutdown.subscribe();
         tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -167,10 +180,7 @@ async fn package_file(State(st): State<Arc<PreviewState>>, req: Request) -> Resp
 async fn api(State(st): State<Arc<PreviewState>>, req: Request) -> Response {
     let path = req.uri().path();
     if path == "/aps" || path.starts_with("/aps/") {
-        return match st.api.clone().oneshot(req).await {
-            Ok(r) => r,
-            Err(never) => match never {},
-        };
+        return st.gateway.handle(&st.origin, req).await;
     }
     (
         axum::http::StatusCode::NOT_FOUND,

@@ -236,6 +236,8 @@ async function render() {
   } finally {
     if (seq === state.seq) {
       root.removeAttribute('aria-busy');
+      // Tests wait for a render newer than the one they saw before navigating.
+      document.body.dataset.seq = String(seq);
       document.body.dataset.state = 'ready';
     }
   }

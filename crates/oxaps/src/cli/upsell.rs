@@ -79,6 +79,7 @@ pub async fn run(config: Config, cmd: UpsellCommand) -> anyhow::Result<()> {
             instance: instance_id,
             context,
             login,
+            user: user.id,
         },
     );
     println!("{}", attribute::user_url(&public, &app.base_path, &t));

@@ -7,7 +7,9 @@
 //! that key: the queue's unique key makes one job per slot, its leases make one run of it.
 
 pub mod install;
+pub mod merge;
 pub mod periodic;
+pub mod push;
 pub mod repair;
 pub mod run;
 pub mod scheduler;
@@ -168,6 +170,7 @@ pub fn register(registry: &mut oxaps_jobs::Registry, app: &Arc<App>) {
     registry.register(run::Handler::new(app.clone()));
     registry.register(repair::Handler::new(app.clone()));
     registry.register(install::Handler::new(app.clone()));
+    registry.register(push::Handler::new(app.clone()));
 }
 
 #[cfg(test)]

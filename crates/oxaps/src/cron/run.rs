@@ -8,10 +8,10 @@ use std::time::Instant;
 use oxaps_jobs::{Job, JobError};
 use serde_json::{Value, json};
 
+use super::merge::{Write, update_row};
 use super::tasks::{self, Outcome, TaskCx};
 use crate::app::App;
 use crate::jobs::notify::{self, Notice};
-use crate::store::Store;
 
 /// The job kind.
 pub const KIND: &str = "cron.run";
@@ -111,55 +111,41 @@ async fn record(
     duration_ms: i64,
     outcome: &Outcome,
 ) -> Result<(), JobError> {
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
     let last = json!({
-        "lastRunAt": now,
+        "lastRunAt": crate::model::purchase_request::now(),
         "lastDurationMs": duration_ms,
         "lastResult": outcome.result.as_str(),
         "lastError": outcome.error.clone().unwrap_or_default(),
         "lastReport": outcome.report,
         "lastRunBy": by,
     });
+    let notify_failure = outcome.result == tasks::RunResult::Failed
+        || (outcome.result == tasks::RunResult::Partial && !outcome.notified);
     let app = &cx.app;
-    let Some(row) = app
-        .store
-        .resource(&cx.instance.id, &cx.crontask_id)
-        .await
-        .map_err(JobError::transient)?
-    else {
+    // The run's fields onto the crontask as it is now (a configure may have landed meanwhile),
+    // with the failure's notification in the same transaction.
+    let written = update_row(app, &cx.instance.id, &cx.crontask_id, |row| {
+        let mut body = row.body.clone();
+        if let (Some(b), Some(l)) = (body.as_object_mut(), last.as_object()) {
+            b.extend(l.clone());
+        }
+        let mut write = Write::body(row, body);
+        if notify_failure {
+            let notice =
+                Notice::needs_attention("Periodic task __task__ did not succeed: __error__")
+                    .key("task", task)
+                    .key("error", outcome.error.clone().unwrap_or_default())
+                    .details(outcome.report.clone())
+                    .about(cx.crontask_id.clone());
+            let event = format!("{}/run/{}/failed", cx.crontask_id, cx.slot);
+            write = write.with_job(notify::job(&cx.instance.id, &event, &notice));
+        }
+        Ok(Some(write))
+    })
+    .await?;
+    if written.is_none() {
         return Ok(());
-    };
-    let mut body = row.body.clone();
-    if let (Some(b), Some(l)) = (body.as_object_mut(), last.as_object()) {
-        b.extend(l.clone());
     }
-    let mut tx = app
-        .store
-        .pool()
-        .begin()
-        .await
-        .map_err(JobError::transient)?;
-    Store::update_resource(&mut tx, &cx.instance.id, &cx.crontask_id, row.status, &body)
-        .await
-        .map_err(JobError::transient)?;
-    if outcome.result == tasks::RunResult::Failed
-        || (outcome.result == tasks::RunResult::Partial && !outcome.notified)
-    {
-        let notice = Notice::needs_attention("Periodic task __task__ did not succeed: __error__")
-            .key("task", task)
-            .key("error", outcome.error.clone().unwrap_or_default())
-            .details(outcome.report.clone())
-            .about(cx.crontask_id.clone());
-        let event = format!("{}/run/{}/failed", cx.crontask_id, cx.slot);
-        app.queue
-            .enqueue(&mut tx, notify::job(&cx.instance.id, &event, &notice))
-            .await
-            .map_err(JobError::transient)?;
-    }
-    tx.commit().await.map_err(JobError::transient)?;
-    app.queue.notify_enqueued();
     cx.push("crontask", &cx.crontask_id, &last).await;
     Ok(())
 }

@@ -8,8 +8,42 @@ use serde_json::Value;
 
 use crate::services::Reply;
 
+/// Properties oxaps keeps on a stored resource for its own bookkeeping (e.g. the usage figures
+/// last pushed to the controller) start with this; they are not part of the APS type and never
+/// leave the endpoint.
+pub const INTERNAL_PREFIX: &str = "_oxaps";
+
+/// Removes bookkeeping properties from a resource (or a list of resources) about to be sent.
+fn without_internal(body: &Value) -> std::borrow::Cow<'_, Value> {
+    let internal = |v: &Value| {
+        v.as_object()
+            .is_some_and(|m| m.keys().any(|k| k.starts_with(INTERNAL_PREFIX)))
+    };
+    let strip = |v: &mut Value| {
+        if let Some(m) = v.as_object_mut() {
+            m.retain(|k, _| !k.starts_with(INTERNAL_PREFIX));
+        }
+    };
+    match body {
+        Value::Object(_) if internal(body) => {
+            let mut v = body.clone();
+            strip(&mut v);
+            std::borrow::Cow::Owned(v)
+        }
+        Value::Array(items) if items.iter().any(internal) => {
+            let mut v = body.clone();
+            if let Some(items) = v.as_array_mut() {
+                items.iter_mut().for_each(strip);
+            }
+            std::borrow::Cow::Owned(v)
+        }
+        _ => std::borrow::Cow::Borrowed(body),
+    }
+}
+
 fn json_response(status: StatusCode, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let body = without_internal(body);
+    let bytes = serde_json::to_vec(body.as_ref()).unwrap_or_else(|_| b"{}".to_vec());
     let mut resp = (status, bytes).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -72,6 +106,19 @@ pub fn no_route(path: &str) -> ApsError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bookkeeping_properties_never_leave_the_endpoint() {
+        let one = serde_json::json!({"login": "a", "_oxapsPushedUsage": {"x": 1}});
+        assert_eq!(
+            super::without_internal(&one).as_ref(),
+            &serde_json::json!({"login": "a"})
+        );
+        let list = serde_json::json!([one, {"b": 2}]);
+        assert_eq!(
+            super::without_internal(&list).as_ref(),
+            &serde_json::json!([{"login": "a"}, {"b": 2}])
+        );
+    }
     use super::*;
 
     #[test]

@@ -134,7 +134,7 @@ impl crate::jobs::AppJob for ModelJob {
 
 /// Stores what the model changed (`output` against the `input` it was given) onto the resource as
 /// it is now, so a change stored while the job ran (a relink, a membership) is not overwritten.
-async fn save_changes(
+pub(crate) async fn save_changes(
     cx: &JobCx,
     status: ResourceStatus,
     input: &Resource,

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use super::job::{self, Op};
 use super::{Admitted, JobCx, Model, required_link};
 use crate::services::{Call, OperationInput, Reply, internal};
-use crate::store::{ResourceStatus, Store};
+use crate::store::{ResourceRow, ResourceStatus, Store};
 use crate::upsell::options::{self, SERVICE};
 
 /// The purchase request model.
@@ -42,15 +42,10 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
-/// The natural key of a user's next request: `<login>#<n>`, one more than the highest so far. Two
-/// concurrent admissions for the same user compute the same key and the unique index refuses one.
-async fn next_key(call: &Call, instance: &str, login: &str) -> Result<String, ApsError> {
-    let rows = call
-        .app
-        .store
-        .resources_of(instance, SERVICE)
-        .await
-        .map_err(internal)?;
+/// The natural key of a user's next request: `<login>#<n>`, one more than the highest among `rows`
+/// (the tenant's requests). Two concurrent admissions for the same user compute the same key and
+/// the unique index refuses one.
+fn next_key(rows: &[ResourceRow], login: &str) -> String {
     let prefix = format!("{login}#");
     let highest = rows
         .iter()
@@ -63,7 +58,7 @@ async fn next_key(call: &Call, instance: &str, login: &str) -> Result<String, Ap
         })
         .max()
         .unwrap_or(0);
-    Ok(format!("{prefix}{}", highest + 1))
+    format!("{prefix}{}", highest + 1)
 }
 
 #[async_trait]
@@ -102,7 +97,10 @@ impl Model for PurchaseRequest {
                 "The linked user does not have this login.",
             ));
         }
-        if let Some(p) = options::pending_of(&call.app, &instance, &login).await? {
+        // One query for the tenant's requests: the pending check and the next key.
+        let requests = options::requests_of_tenant(&call.app, &instance, &tenant).await?;
+        let key = next_key(&requests, &login);
+        if let Some(p) = options::pending_among(requests, &login) {
             return Err(crate::upsell::api::pending_conflict(&p.id));
         }
         let current_id = user
@@ -152,7 +150,7 @@ impl Model for PurchaseRequest {
             aps::resource::link_value(aps::resource::link::STRONG, &user_row.id),
         );
         Ok(Admitted {
-            natural_key: Some(next_key(call, &instance, &login).await?),
+            natural_key: Some(key),
             body,
             parent_id: Some(tenant),
         })
@@ -177,7 +175,7 @@ impl Model for PurchaseRequest {
             "__user__ asks for an upgrade from __current__ to __requested__",
         )
         .await?;
-        decide::enqueue_notice(cx, "created", notice).await?;
+        decide::send(cx, "created", &notice).await?;
         Ok(body)
     }
 

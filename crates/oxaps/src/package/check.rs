@@ -60,10 +60,27 @@ pub fn check_files(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
             problems.push(format!("{}: <{required}> is missing", meta::PATH));
         }
     }
+    check_security(files, &mut problems);
     let schemas = check_services(&app, files, &mut problems);
     check_schemas(&schemas, &mut problems);
     check_paths(&app, files, &mut problems);
     problems
+}
+
+/// `security.json` is required for new applications (aps2.md §4.3): a JSON object saying which
+/// impersonation the application needs.
+fn check_security(files: &BTreeMap<String, Vec<u8>>, problems: &mut Vec<String>) {
+    let path = super::security::PATH;
+    match files.get(path) {
+        None => problems.push(format!("{path} is missing (required for new applications)")),
+        Some(bytes) => match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(v)
+                if v.get("impersonation")
+                    .is_some_and(serde_json::Value::is_object) => {}
+            Ok(_) => problems.push(format!("{path}: must be an object with \"impersonation\"")),
+            Err(e) => problems.push(format!("{path}: not JSON: {e}")),
+        },
+    }
 }
 
 fn parse(
@@ -352,6 +369,26 @@ mod tests {
         edit(&mut v);
         f.insert(path, serde_json::to_vec(&v).unwrap());
         check_files(&relisted(f))
+    }
+
+    #[test]
+    fn security_json_is_required() {
+        let mut f = package();
+        f.remove(super::super::security::PATH);
+        let problems = check_files(&relisted(f));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("security.json is missing")),
+            "{problems:?}"
+        );
+        let mut f = package();
+        f.insert(super::super::security::PATH.to_owned(), b"[]".to_vec());
+        let problems = check_files(&relisted(f));
+        assert!(
+            problems.iter().any(|p| p.contains("impersonation")),
+            "{problems:?}"
+        );
     }
 
     #[test]

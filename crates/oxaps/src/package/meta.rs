@@ -276,7 +276,7 @@ impl Xml {
         self.end("navigation")
     }
 
-    fn presentation(&mut self) -> Result<(), PackageError> {
+    fn presentation(&mut self, release: u32) -> Result<(), PackageError> {
         self.start("presentation", &[])?;
         self.text("summary", SUMMARY)?;
         self.text("description", DESCRIPTION)?;
@@ -285,7 +285,11 @@ impl Xml {
         self.text("description", SCREENSHOT_DESCRIPTION)?;
         self.end("screenshot")?;
         self.start("changelog", &[])?;
-        self.start("version", &[("version", APP_VERSION), ("release", "1")])?;
+        let release = release.to_string();
+        self.start(
+            "version",
+            &[("version", APP_VERSION), ("release", &release)],
+        )?;
         self.text("entry", CHANGELOG_ENTRY)?;
         self.end("version")?;
         self.end("changelog")?;
@@ -341,7 +345,7 @@ pub fn app_meta(opts: &PackageOptions) -> Result<Vec<u8>, PackageError> {
     x.text("homepage", HOMEPAGE)?;
     x.party("vendor")?;
     x.party("packager")?;
-    x.presentation()?;
+    x.presentation(opts.release)?;
     x.start("license-agreement", &[])?;
     x.empty("free", &[])?;
     x.start("text", &[])?;
@@ -363,6 +367,20 @@ mod tests {
 
     fn meta() -> String {
         String::from_utf8(app_meta(&PackageOptions::default()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_changelog_names_the_built_release() {
+        let opts = PackageOptions {
+            release: 4,
+            ..PackageOptions::default()
+        };
+        let xml = String::from_utf8(app_meta(&opts).unwrap()).unwrap();
+        assert!(xml.contains("<release>4</release>"));
+        assert!(
+            xml.contains(&format!(r#"<version version="{APP_VERSION}" release="4">"#)),
+            "{xml}"
+        );
     }
 
     #[test]

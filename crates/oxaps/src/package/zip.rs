@@ -77,18 +77,35 @@ pub fn read(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
             .name()
             .map_err(|e| format!("zip entry {i}: name: {e}"))?
             .into_owned();
-        if entry.enclosed_name().is_none() {
-            return Err(format!("{name}: unsafe path in the archive"));
-        }
-        total = total.saturating_add(entry.size());
-        if total > MAX_SIZE {
-            return Err(format!("the archive unpacks to more than {MAX_SIZE} bytes"));
+        if !canonical_name(&name) {
+            return Err(format!(
+                "{name}: unsafe or non-canonical path in the archive (only a/b/c.ext with letters, digits, '.', '_' and '-')"
+            ));
         }
         let mut content = Vec::new();
         (&mut entry)
-            .take(MAX_SIZE + 1)
+            .take(MAX_SIZE - total + 1)
             .read_to_end(&mut content)
             .map_err(|e| format!("{name}: {e}"))?;
+        total += content.len() as u64;
+        if total > MAX_SIZE {
+            return Err(format!("the archive unpacks to more than {MAX_SIZE} bytes"));
+        }
+        if content.len() as u64 != entry.size() {
+            return Err(format!(
+                "{name}: unpacks to {} bytes, the archive says {}",
+                content.len(),
+                entry.size()
+            ));
+        }
+        if files
+            .keys()
+            .any(|k: &String| k.eq_ignore_ascii_case(&name) && *k != name)
+        {
+            return Err(format!(
+                "{name}: in the archive twice (differing only in case)"
+            ));
+        }
         if files.insert(name.clone(), content).is_some() {
             return Err(format!("{name}: in the archive twice"));
         }
@@ -96,8 +113,42 @@ pub fn read(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, String> {
     Ok(files)
 }
 
+/// A path every extractor writes to the same place: `a/b/c.ext` below the package root, with
+/// components of letters, digits, `.`, `_` and `-` only, none of them empty, `.` or `..` (so no
+/// absolute paths, drive letters, backslashes or doubled slashes).
+pub fn canonical_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('/').all(|c| {
+            !c.is_empty()
+                && c != "."
+                && c != ".."
+                && c.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-'))
+        })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_canonical_entry_names_are_accepted() {
+        for ok in ["APP-META.xml", "ui/lib/api.js", "i18n/de_DE.po"] {
+            assert!(super::canonical_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/cron.d/x",
+            "a/../b",
+            "./x",
+            "ui//users.js",
+            "ui\\users.js",
+            "C:/x",
+            "c:x",
+            "..",
+        ] {
+            assert!(!super::canonical_name(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     fn sample() -> BTreeMap<String, Vec<u8>> {

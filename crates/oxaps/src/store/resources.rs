@@ -201,6 +201,27 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// [`Store::update_resource`] only while the row is still at `revision` with status `seen`
+    /// (compare-and-set); returns whether it was written.
+    pub async fn update_resource_at(
+        conn: &mut AnyConnection,
+        row: &ResourceRow,
+        status: ResourceStatus,
+        body: &Value,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE resources SET status = $1, body = $2, revision = revision + 1, updated_at = $3 WHERE instance_id = $4 AND id = $5 AND revision = $6 AND status = $7")
+            .bind(status.as_str())
+            .bind(body.to_string())
+            .bind(now_ms())
+            .bind(&row.instance_id)
+            .bind(&row.id)
+            .bind(row.revision)
+            .bind(row.status.as_str())
+            .execute(conn)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Sets only the status.
     pub async fn set_resource_status(
         conn: &mut AnyConnection,

@@ -15,7 +15,7 @@ pub async fn resources(app: &App, token: Option<&str>, login: &str) -> Result<Va
     let scope = options::authorize(app, token, Some(login)).await?;
     let instance = scope.instance.id.clone();
     let (current_id, current) = current_profile(app, &scope).await?;
-    let pending = options::pending_of(app, &instance, scope.login()).await?;
+    let pending = options::pending_of(app, &instance, &scope.tenant_id, scope.login()).await?;
     let pending_profile = pending
         .as_ref()
         .and_then(|r| r.body.get("requestedProfile").and_then(Value::as_str))
@@ -54,7 +54,9 @@ async fn current_profile(
 
 /// `POST createrequest` with `{"token"?, "login", "requestedProfile", "missing"?}`: creates the
 /// purchase request through the controller (so it is registered and linked to the tenant; the
-/// controller provisions it here). Returns the stored request.
+/// controller provisions it here). Returns the stored request. Whether the profile is an upgrade
+/// is checked once, by the admission the controller calls (its 400 passes through); only a request
+/// already pending is refused here, before calling the controller.
 pub async fn create(app: &App, bearer: Option<&str>, body: &Value) -> Result<Value, ApsError> {
     let field = |k: &str| body.get(k).and_then(Value::as_str).map(str::trim);
     let token = field("token").or(bearer);
@@ -67,15 +69,8 @@ pub async fn create(app: &App, bearer: Option<&str>, body: &Value) -> Result<Val
         .ok_or_else(|| ApsError::bad_request("requestedProfile is required."))?;
     let instance = scope.instance.id.clone();
     // A request still pending (also one whose creation answer was lost and the browser retries).
-    if let Some(p) = options::pending_of(app, &instance, scope.login()).await? {
+    if let Some(p) = options::pending_of(app, &instance, &scope.tenant_id, scope.login()).await? {
         return Err(pending_conflict(&p.id));
-    }
-    let (current_id, current) = current_profile(app, &scope).await?;
-    let allowed = options::upgrade_ids(app, &scope.instance, &current_id, &current).await?;
-    if !allowed.iter().any(|a| a == requested) {
-        return Err(ApsError::bad_request(
-            "The requested profile is not an upgrade of the user's current profile.",
-        ));
     }
     let mut request = json!({
         "aps": {"type": crate::types::type_id(SERVICE)},

@@ -58,11 +58,13 @@ pub async fn public_url(app: &App, instance: &str) -> Result<Option<String>, Str
         .filter(|s| !s.trim().is_empty()))
 }
 
-/// The user's upsell URL, or `None` when no public URL is configured.
+/// The upsell URL of the user `user_id` (APS id) with `login` in OX context `context`, or `None`
+/// when no public URL is configured.
 pub async fn url_for(
     app: &App,
     instance: &str,
     login: &str,
+    user_id: &str,
     context: i64,
 ) -> Result<Option<String>, String> {
     let Some(public) = public_url(app, instance).await? else {
@@ -75,6 +77,7 @@ pub async fn url_for(
             instance: instance.to_owned(),
             context,
             login: login.to_owned(),
+            user: user_id.to_owned(),
         },
     );
     Ok(Some(user_url(&public, &app.base_path, &t)))
@@ -89,9 +92,15 @@ pub async fn set_on_user(
     user: &Resource,
 ) -> Result<(), JobError> {
     let login = user.str_prop("login").unwrap_or_default();
-    let url = url_for(&cx.app, &cx.instance.id, login, i64::from(scope.context_id))
-        .await
-        .map_err(JobError::transient)?;
+    let url = url_for(
+        &cx.app,
+        &cx.instance.id,
+        login,
+        &cx.resource_id,
+        i64::from(scope.context_id),
+    )
+    .await
+    .map_err(JobError::transient)?;
     let Some(url) = url else {
         tracing::debug!("no upsellBaseUrl in the globals: the upsell URL is not set on OX users");
         return Ok(());

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::token;
 use crate::app::App;
 use crate::services::internal;
-use crate::store::{InstanceRow, ResourceRow};
+use crate::store::{InstanceRow, ResourceRow, ResourceStatus};
 
 /// The purchase request service.
 pub const SERVICE: &str = "purchaserequest";
@@ -44,8 +44,9 @@ fn forbidden() -> ApsError {
 }
 
 /// Checks `token` and that it names `login` (when given), an installed instance, an existing user
-/// with that login and the user's current context. Every refusal is the same 403, so a caller
-/// learns nothing about other users.
+/// with that login and the APS id the token was signed for (a login deleted and created again is
+/// another user), a user that is provisioned (`Ready`, or `Configuring` while a change runs) and not disabled, and the user's current
+/// context. Every refusal is the same 403, so a caller learns nothing about other users.
 pub async fn authorize(
     app: &App,
     token: Option<&str>,
@@ -74,7 +75,19 @@ pub async fn authorize(
         .await
         .map_err(internal)?
         .ok_or_else(forbidden)?;
+    // A user being changed (a profile switch under way) is still the same user; one being
+    // created, removed or whose creation failed is not a user to sell to.
+    let usable = matches!(
+        row.status,
+        ResourceStatus::Ready | ResourceStatus::Configuring
+    );
+    if row.id != claims.user || !usable {
+        return Err(forbidden());
+    }
     let user = parse(&row)?;
+    if user.str_prop("status") == Some("disabled") {
+        return Err(forbidden());
+    }
     let tenant_id = user.link_id("tenant").ok_or_else(forbidden)?.to_owned();
     let tenant_row = app
         .store
@@ -186,24 +199,40 @@ pub fn profile_json(id: &str, p: &Resource) -> Value {
     })
 }
 
-/// The user's pending purchase request, if any.
-pub async fn pending_of(
+/// The purchase requests of a tenant (one indexed query, not the whole instance).
+pub async fn requests_of_tenant(
     app: &App,
     instance: &str,
-    login: &str,
-) -> Result<Option<ResourceRow>, ApsError> {
-    let rows = app
-        .store
-        .resources_of(instance, SERVICE)
+    tenant_id: &str,
+) -> Result<Vec<ResourceRow>, ApsError> {
+    app.store
+        .children(instance, tenant_id, Some(SERVICE))
         .await
-        .map_err(internal)?;
-    Ok(rows.into_iter().find(|r| {
+        .map_err(internal)
+}
+
+/// The pending request of the user `login` among `rows` (the tenant's requests), if any.
+pub fn pending_among(rows: Vec<ResourceRow>, login: &str) -> Option<ResourceRow> {
+    rows.into_iter().find(|r| {
         r.body
             .get("userLogin")
             .and_then(Value::as_str)
             .is_some_and(|l| l.eq_ignore_ascii_case(login))
             && r.body.get("state").and_then(Value::as_str) == Some("pending")
-    }))
+    })
+}
+
+/// The pending purchase request of the user `login` of tenant `tenant_id`, if any.
+pub async fn pending_of(
+    app: &App,
+    instance: &str,
+    tenant_id: &str,
+    login: &str,
+) -> Result<Option<ResourceRow>, ApsError> {
+    Ok(pending_among(
+        requests_of_tenant(app, instance, tenant_id).await?,
+        login,
+    ))
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! The per-user upsell token: `base64url(payload) "." base64url(HMAC-SHA256(key, payload))`, with
-//! payload `{"i": <instance id>, "c": <context id>, "l": <login>, "v": 1}` and
+//! payload `{"i": <instance id>, "c": <context id>, "l": <login>, "u": <user APS id>, "v": 2}` and
 //! key = HMAC-SHA256(master key, `"upsell:" + instance id`).
 //!
 //! OX cannot compute signatures, so oxaps signs one token per OX user and puts it into the user's
 //! upsell URL. Nothing is stored: the key derives from the node's secret key, so rotating that key
-//! rotates every token.
+//! rotates every token. The user's APS id binds the token to one user resource: a login deleted
+//! and created again gets a new id, so the old URL does not speak for the new person. Version 1
+//! tokens (without `u`) are refused.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
@@ -15,7 +17,7 @@ use sha2::Sha256;
 type HmacSha256 = Hmac<Sha256>;
 
 /// The token format version.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// Who a token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub struct Claims {
     pub context: i64,
     /// The user's login.
     pub login: String,
+    /// The user's APS resource id.
+    pub user: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -33,6 +37,9 @@ struct Payload {
     i: String,
     c: i64,
     l: String,
+    /// Absent in version 1 tokens (refused as [`TokenError::Version`]).
+    #[serde(default)]
+    u: String,
     v: u8,
 }
 
@@ -72,6 +79,7 @@ pub fn sign(master: &[u8; 32], claims: &Claims) -> String {
         i: claims.instance.clone(),
         c: claims.context,
         l: claims.login.clone(),
+        u: claims.user.clone(),
         v: VERSION,
     };
     let json = serde_json::to_vec(&payload).unwrap_or_default();
@@ -102,6 +110,7 @@ pub fn verify(master: &[u8; 32], token: &str) -> Result<Claims, TokenError> {
         instance: payload.i,
         context: payload.c,
         login: payload.l,
+        user: payload.u,
     })
 }
 
@@ -123,6 +132,7 @@ mod tests {
             instance: instance.into(),
             context: 42,
             login: "ada@example.com".into(),
+            user: "user-1".into(),
         }
     }
 
@@ -138,7 +148,8 @@ mod tests {
         let t = sign(&KEY, &claims("inst-a"));
         let (payload, sig) = t.split_once('.').unwrap();
         // Another login with the original signature.
-        let forged_payload = B64URL.encode(r#"{"i":"inst-a","c":42,"l":"eve@example.com","v":1}"#);
+        let forged_payload =
+            B64URL.encode(r#"{"i":"inst-a","c":42,"l":"eve@example.com","u":"user-1","v":2}"#);
         assert_eq!(
             verify(&KEY, &format!("{forged_payload}.{sig}")),
             Err(TokenError::Signature)
@@ -165,5 +176,17 @@ mod tests {
             Err(TokenError::Signature)
         );
         assert_ne!(instance_key(&KEY, "inst-a"), instance_key(&KEY, "inst-b"));
+    }
+
+    #[test]
+    fn a_version_1_token_is_refused_even_when_validly_signed() {
+        let encoded = B64URL.encode(r#"{"i":"inst-a","c":42,"l":"ada@example.com","v":1}"#);
+        let mut mac = new_mac(&instance_key(&KEY, "inst-a"));
+        mac.update(encoded.as_bytes());
+        let sig = B64URL.encode(mac.finalize().into_bytes());
+        assert_eq!(
+            verify(&KEY, &format!("{encoded}.{sig}")),
+            Err(TokenError::Version)
+        );
     }
 }

@@ -159,6 +159,7 @@ async fn each_slot_runs_once_across_two_nodes_the_controller_and_the_cli() {
         // Everyone asks for the current slot at once: both nodes' schedulers (running, and
         // called directly), the controller's delivery of every task.
         let (a_app, b_app) = (w.node.node.app.clone(), b.node.app.clone());
+        let started = a_app.queue.now_ms();
         let deliveries = tasks.values().map(|id| w.sim.run_task(id));
         let (ta, tb, runs) = tokio::join!(
             oxaps::cron::scheduler::tick(&a_app, RunBy::Scheduler),
@@ -186,8 +187,28 @@ async fn each_slot_runs_once_across_two_nodes_the_controller_and_the_cli() {
         );
         let cli: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(cli.len(), 5);
-        // Let the schedulers tick a few more times.
-        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        // The schedulers tick again (each node, explicitly): the slot's runs exist, so nothing
+        // new is created unless the slot ended meanwhile.
+        // Each task's period (they differ), for its slots.
+        let mut periods = BTreeMap::new();
+        for id in tasks.values() {
+            periods.insert(id.clone(), oxaps::cron::period_ms(&stored(&w, id).await));
+        }
+        let before = a_app.queue.now_ms();
+        let (ta, tb) = tokio::join!(
+            oxaps::cron::scheduler::tick(&a_app, RunBy::Scheduler),
+            oxaps::cron::scheduler::tick(&b_app, RunBy::Scheduler)
+        );
+        for key in [ta.unwrap(), tb.unwrap()].concat() {
+            // `<instance>/<crontask>/run/<slot>`: only a slot begun since is new.
+            let parts: Vec<&str> = key.split('/').collect();
+            let slot: i64 = parts[3].parse().unwrap();
+            let period = periods[parts[1]];
+            assert!(
+                slot > oxaps::cron::slot(before, period),
+                "a second run of the slot: {key}"
+            );
+        }
         w.settle().await;
         let jobs = w
             .node
@@ -201,25 +222,30 @@ async fn each_slot_runs_once_across_two_nodes_the_controller_and_the_cli() {
             })
             .await
             .unwrap();
+        let ended = a_app.queue.now_ms();
         for id in tasks.values() {
-            let mine: Vec<_> = jobs
-                .iter()
-                .filter(|j| j.resource_id.as_deref() == Some(id))
-                .collect();
-            let slots: std::collections::BTreeSet<i64> = mine
-                .iter()
-                .map(|j| j.payload["slot"].as_i64().unwrap())
-                .collect();
-            assert!(!mine.is_empty());
-            assert_eq!(mine.len(), slots.len(), "one job per slot: {mine:?}");
-            assert!(
-                slots.len() <= 2,
-                "at most a slot boundary crossed: {slots:?}"
+            let period = periods[id];
+            let (first, last) = (
+                oxaps::cron::slot(started, period),
+                oxaps::cron::slot(ended, period),
             );
-            for j in mine {
+            let mut per_slot = BTreeMap::<i64, usize>::new();
+            for j in jobs.iter().filter(|j| j.resource_id.as_deref() == Some(id)) {
                 assert_eq!(j.status, oxaps_jobs::JobStatus::Succeeded, "{j:?}");
                 assert_eq!(j.attempts, 1, "ran once: {j:?}");
+                *per_slot
+                    .entry(j.payload["slot"].as_i64().unwrap())
+                    .or_default() += 1;
             }
+            // Every slot of the test has its one run (the first slot was asked for by all), and
+            // no other slot has any.
+            assert!(per_slot.contains_key(&first), "{id}: {per_slot:?}");
+            assert!(
+                per_slot
+                    .iter()
+                    .all(|(slot, n)| *n == 1 && (first..=last).contains(slot)),
+                "exactly one run per slot: {id}: {per_slot:?}"
+            );
         }
         b.node.shutdown().await;
     }
@@ -302,8 +328,16 @@ async fn installing_an_instance_sets_up_its_periodic_tasks() {
         assert_eq!(tasks.len(), 5, "{tasks:?}");
         let periodic = w.sim.periodic_tasks();
         assert_eq!(periodic.len(), 5, "{periodic:?}");
-        // Running the install job again (a retry after a lost answer) creates no second cron.
+        // Running the install job again (a retry after a lost answer, the local row not there
+        // yet) asks the controller and creates no second cron.
         let app = &w.node.node.app;
+        let mut conn = app.store.pool().acquire().await.unwrap();
+        assert!(
+            oxaps::store::Store::delete_resource(&mut conn, &w.instance.id, &crons.id)
+                .await
+                .unwrap()
+        );
+        drop(conn);
         let mut again = oxaps::cron::install::job(&w.instance.id);
         again.dedup_key.push_str("/again");
         let mut conn = app.store.pool().acquire().await.unwrap();
@@ -311,6 +345,21 @@ async fn installing_an_instance_sets_up_its_periodic_tasks() {
         drop(conn);
         app.queue.notify_enqueued();
         w.settle().await;
+        let again = app
+            .queue
+            .find_by_key(&format!(
+                "{}/again",
+                oxaps::cron::install::job(&w.instance.id).dedup_key
+            ))
+            .await
+            .unwrap()
+            .expect("the second install job");
+        assert_eq!(again.status, oxaps_jobs::JobStatus::Succeeded, "{again:?}");
+        assert_eq!(
+            again.result.as_ref().map(|r| r["created"].clone()),
+            Some(json!(false)),
+            "found through the controller: {again:?}"
+        );
         let linked = w.sim.linked(&w.instance.id, "cron");
         assert_eq!(linked.len(), 1, "{linked:?}");
         assert_eq!(w.sim.periodic_tasks().len(), 5);

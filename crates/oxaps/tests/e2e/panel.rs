@@ -116,3 +116,84 @@ async fn control_panel_flows_in_a_browser() {
         "browser flows failed ({status}); see the output above and the FAILED-*.png in {screenshots}"
     );
 }
+
+/// The preview is a customer's session: it reaches the customer's resources, not the provider's
+/// secrets, other APIs or other accounts, and only from its own origin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_is_a_customer_session() {
+    let w = World::start(Backend::Sqlite).await;
+    let free = w.profile("Free", "webmail", 1024).await;
+    let c = w.customer("example.com", &free).await;
+    let other = w.customer("other.example", &free).await;
+    let mut admin = ServiceUserSpec::new("admin@example.com", "Alex", "Admin");
+    admin.is_account_admin = true;
+    let admin = w.sim.create_service_user(&c.account_id, admin).unwrap();
+    w.settle().await;
+    let preview = w
+        .sim
+        .start_preview(PreviewSpec {
+            files: oxaps::package::files(&Default::default()).expect("package files"),
+            account_id: c.account_id.clone(),
+            user_id: admin.id().unwrap().to_owned(),
+            locale: "en".into(),
+        })
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .use_preconfigured_tls(aps::tls::client_config(None, &aps::tls::ServerTrust::Any).unwrap())
+        .build()
+        .unwrap();
+    let get = |path: &str| http.get(format!("{}{}", preview.url, path.trim_start_matches('/')));
+
+    // The customer's own resources are there.
+    let tenant = get(&format!("/aps/2/resources/{}", c.tenant_id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tenant.status(), 200);
+    let tenant: serde_json::Value = tenant.json().await.unwrap();
+    assert_eq!(tenant["aps"]["id"], c.tenant_id.as_str());
+    assert!(
+        tenant.get("adminPassword").is_none(),
+        "encrypted properties never reach the browser: {tenant}"
+    );
+
+    // Provider-only APIs are closed.
+    for path in [
+        "/aps/2/applications",
+        "/aps/2/services/periodic-task-manager/tasks",
+    ] {
+        let r = get(path).send().await.unwrap();
+        assert_eq!(r.status(), 403, "{path}");
+    }
+    // Another account's resources cannot be changed.
+    let r = http
+        .put(format!(
+            "{}aps/2/resources/{}",
+            preview.url, other.tenant_id
+        ))
+        .json(&json!({"fileQuotaMb": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status() == 403 || r.status() == 404,
+        "changing another account's tenant: {}",
+        r.status()
+    );
+    // A page on another origin cannot use the session.
+    let r = http
+        .post(format!("{}aps/2/resources", preview.url))
+        .header("Origin", "http://evil.example")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = get("/aps/2/resources")
+        .header("Host", "rebound.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "DNS rebinding: a foreign Host");
+}

@@ -51,18 +51,9 @@ impl Browser {
     }
 }
 
-/// The context admin of a tenant.
-async fn tenant_admin(w: &World, tenant_id: &str) -> ox::Credentials {
-    let t = w.sim.retrieve(tenant_id).await.unwrap();
-    ox::Credentials::new(
-        t.props["adminLogin"].as_str().unwrap(),
-        t.props["adminPassword"].as_str().unwrap(),
-    )
-}
-
 /// The token in the upsell URL oxaps set on the OX user.
 async fn token_on_ox_user(w: &World, c: &Customer, ox_id: i32) -> String {
-    let admin = tenant_admin(w, &c.tenant_id).await;
+    let admin = w.tenant_admin(&c.tenant_id).await;
     let u = w
         .ox_client()
         .users()
@@ -87,6 +78,20 @@ async fn token_on_ox_user(w: &World, c: &Customer, ox_id: i32) -> String {
         .next()
         .unwrap()
         .to_owned()
+}
+
+/// A token for `login` of customer `c`, bound to the user APS id `user_id`.
+fn sign(w: &World, c: &Customer, login: &str, user_id: &str) -> String {
+    let master = oxaps::upsell::token::master_key(&w.node.node.app.secrets);
+    oxaps::upsell::token::sign(
+        &master,
+        &oxaps::upsell::token::Claims {
+            instance: w.instance.id.clone(),
+            context: i64::from(c.context_id),
+            login: login.into(),
+            user: user_id.into(),
+        },
+    )
 }
 
 fn notifications_about(w: &World, id: &str) -> Vec<String> {
@@ -199,7 +204,7 @@ async fn upsell_round_trip() {
         assert_eq!(out["state"], "proceeded", "{out}");
         w.settle().await;
         let ox = w.ox_client();
-        let admin = tenant_admin(&w, &a.tenant_id).await;
+        let admin = w.tenant_admin(&a.tenant_id).await;
         let ctx = Context::with_id(a.context_id);
         let got = ox
             .users()
@@ -279,16 +284,8 @@ async fn the_page_is_served_with_a_strict_policy() {
     let w = World::start_with(backend, json!({"webmailUrl": "https://webmail.example/"})).await;
     let free = w.profile("Free", "webmail", 1024).await;
     let c = w.customer("p.example", &free).await;
-    w.user(&c, "pat@p.example", json!({})).await;
-    let master = oxaps::upsell::token::master_key(&w.node.node.app.secrets);
-    let token = oxaps::upsell::token::sign(
-        &master,
-        &oxaps::upsell::token::Claims {
-            instance: w.instance.id.clone(),
-            context: i64::from(c.context_id),
-            login: "pat@p.example".into(),
-        },
-    );
+    let pat = w.user(&c, "pat@p.example", json!({})).await;
+    let token = sign(&w, &c, "pat@p.example", pat.id().unwrap());
     let br = Browser::new(&w);
     let r = br
         .http
@@ -339,5 +336,87 @@ async fn the_page_is_served_with_a_strict_policy() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
+    w.node.node.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tokens_bind_one_enabled_user_and_a_stale_request_is_not_applied() {
+    let backend = backends()[0];
+    let w = World::start_with(backend, json!({"webmailUrl": "https://webmail.example"})).await;
+    let free = w.profile("Free", "webmail", 1024).await;
+    let paid = w.profile("Paid", "groupware_premium", 10240).await;
+    let other = w.profile("Other", "webmail", 2048).await;
+    w.sim.link(&free, "upgradeTo", &paid).await.unwrap();
+    let c = w.customer("t.example", &free).await;
+    let tom = w.user(&c, "tom@t.example", json!({})).await;
+    let tom_id = tom.id().unwrap().to_owned();
+    let off = w
+        .user(&c, "off@t.example", json!({"status": "disabled"}))
+        .await;
+    w.settle().await;
+    let br = Browser::new(&w);
+    let token = sign(&w, &c, "tom@t.example", &tom_id);
+    assert_eq!(br.options("tom@t.example", &token).await.0, 200);
+    // Signed for another user resource with the same login (deleted and created again): refused.
+    let stale = sign(
+        &w,
+        &c,
+        "tom@t.example",
+        "00000000-0000-0000-0000-000000000000",
+    );
+    assert_eq!(br.options("tom@t.example", &stale).await.0, 403);
+    let (s, _) = br
+        .create(json!({"token": stale, "login": "tom@t.example", "requestedProfile": paid}))
+        .await;
+    assert_eq!(s, 403);
+    // A disabled user: refused.
+    let off_token = sign(&w, &c, "off@t.example", off.id().unwrap());
+    assert_eq!(br.options("off@t.example", &off_token).await.0, 403);
+
+    // A request, then the administrator moves the user to a profile it is no upgrade of.
+    let (s, req) = br
+        .create(json!({"token": token, "login": "tom@t.example", "requestedProfile": paid}))
+        .await;
+    assert_eq!(s, 201, "{req}");
+    let req_id = req["aps"]["id"].as_str().unwrap().to_owned();
+    w.settle().await;
+    w.sim.link(&tom_id, "profile", &other).await.unwrap();
+    w.settle().await;
+    w.sim
+        .call_operation(Method::POST, &req_id, "proceed", None, Some(json!({})))
+        .await
+        .unwrap();
+    w.settle().await;
+    // Not applied: the user keeps the profile the administrator chose, the request is pending
+    // again (so it can be rejected).
+    let user_now = w.sim.resource(&tom_id).unwrap();
+    assert_eq!(user_now.link_id("profile"), Some(other.as_str()));
+    let app = &w.node.node.app;
+    let row = app
+        .store
+        .resource(&w.instance.id, &req_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.body["state"], "pending", "{}", row.body);
+    let local_user = app
+        .store
+        .resource(&w.instance.id, &tom_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(local_user.body["profile"]["aps"]["id"], other.as_str());
+    let out = w
+        .sim
+        .call_operation(
+            Method::POST,
+            &req_id,
+            "reject",
+            None,
+            Some(json!({"reason": "no longer an upgrade"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out["state"], "rejected", "{out}");
     w.node.node.shutdown().await;
 }

@@ -366,3 +366,14 @@ impl World {
         Self::start_configured(backend, Self::onprem_settings(), tweak).await
     }
 }
+
+impl World {
+    /// The OX context admin of a tenant (its `adminLogin` / `adminPassword` in the controller).
+    pub async fn tenant_admin(&self, tenant_id: &str) -> ox::Credentials {
+        let t = self.sim.retrieve(tenant_id).await.unwrap();
+        ox::Credentials::new(
+            t.props["adminLogin"].as_str().unwrap(),
+            t.props["adminPassword"].as_str().unwrap(),
+        )
+    }
+}

@@ -140,11 +140,15 @@ export function api(ctx) {
 
 /**
  * What the customer reads for a failed call: oxaps's own message (the `message` of its
- * {code,type,message} body), or a localized sentence when there is none.
+ * {code,type,message} body, written for customers, also on a 500 that reports why provisioning
+ * failed), or a localized sentence when there is none or the failure is the platform's.
  */
 export function errorMessage(error, t) {
   if (error instanceof ApiError) {
     if (error.status === 0) return t("error.network");
+    // 502-504 come from the platform between the panel and oxaps (an unreachable endpoint, a
+    // timeout): their text names internal hosts, not anything the customer can act on.
+    if (error.status >= 502) return t("error.server");
     const m = error.body && typeof error.body.message === "string" ? error.body.message.trim() : "";
     if (m && !/^HTTP \d+$/.test(m) && !looksTechnical(m)) return m;
     if (error.status === 404) return t("error.notFound");

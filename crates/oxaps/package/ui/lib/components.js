@@ -283,6 +283,8 @@ export function dialog(t, { title, content, okLabel, danger = false, test = "dia
     const form = h("form", { method: "dialog", class: "ox-dialog-body", novalidate: true }, h("h2", { id: titleId, class: "ox-dialog-title", text: title }), content, err.el, h("div", { class: "ox-actions" }, ok, cancel));
     const dlg = h("dialog", { class: "ox-dialog oxaps", test, "aria-labelledby": titleId, lang: t.locale }, form);
     let settled = false;
+    // While the action runs, closing would report "cancelled" for a change that still happens.
+    let working = false;
     const finish = (value) => {
       if (settled) return;
       settled = true;
@@ -291,16 +293,26 @@ export function dialog(t, { title, content, okLabel, danger = false, test = "dia
       if (opener && opener.isConnected && typeof opener.focus === "function") opener.focus();
       resolve(value);
     };
-    cancel.addEventListener("click", () => finish(false));
+    cancel.addEventListener("click", () => {
+      if (!working) finish(false);
+    });
     dlg.addEventListener("cancel", (e) => {
       e.preventDefault();
-      finish(false);
+      if (!working) finish(false);
     });
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       err.clear();
       try {
-        const value = onOk ? await busy(ok, onOk) : true;
+        working = true;
+        cancel.disabled = true;
+        let value;
+        try {
+          value = onOk ? await busy(ok, onOk) : true;
+        } finally {
+          working = false;
+          cancel.disabled = false;
+        }
         finish(value === undefined ? true : value);
       } catch (error) {
         err.show(error && error.userMessage ? error.userMessage : errorMessage(error, t));

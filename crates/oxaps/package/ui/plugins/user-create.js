@@ -63,8 +63,11 @@ export default async function (root, ctx) {
           profile: link(profSel.value),
         });
       } catch (error) {
-        err.show(errorMessage(error, t));
-        throw error;
+        // The platform's wizard shows what it catches: give it the customer's sentence, not the
+        // raw answer.
+        const message = errorMessage(error, t);
+        err.show(message);
+        throw new Error(message);
       }
     },
   };

@@ -13,9 +13,10 @@ use oxaps_jobs::JobError;
 use serde_json::Value;
 
 use crate::app::App;
+use crate::cron::merge::Write;
 use crate::jobs::notify::{self, Notice};
 use crate::model::JobCx;
-use crate::store::{InstanceRow, ResourceRow, Store};
+use crate::store::{InstanceRow, ResourceRow};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,19 +155,18 @@ impl TaskCx {
         }
     }
 
-    /// Writes a stored body back (status kept), when the row still exists.
-    pub async fn store_body(&self, row: &ResourceRow, body: &Value) -> Result<(), JobError> {
-        let mut conn = self
-            .app
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(JobError::transient)?;
-        Store::update_resource(&mut conn, &self.instance.id, &row.id, row.status, body)
-            .await
-            .map_err(JobError::transient)?;
-        Ok(())
+    /// Changes the CURRENT stored body of `id` with `change` (status kept), when the row still
+    /// exists and `change` answers that it changed something; returns the written body.
+    pub async fn update_body(
+        &self,
+        id: &str,
+        mut change: impl FnMut(&mut Value) -> bool,
+    ) -> Result<Option<Value>, JobError> {
+        crate::cron::merge::update_row(&self.app, &self.instance.id, id, |row| {
+            let mut body = row.body.clone();
+            Ok(change(&mut body).then(|| Write::body(row, body)))
+        })
+        .await
     }
 
     /// Sends `notice` once for `event` (a key naming the finding, so repeats send nothing).

@@ -4,17 +4,23 @@
 //! - A user oxaps knows that OX lacks (deleted behind oxaps's back) is repaired: its model's
 //!   create-or-adopt runs again ([`crate::cron::repair`], keyed per slot).
 //! - A user whose OX access combination differs from its profile's is repaired the same way
-//!   (create-or-adopt re-applies the rights).
+//!   (create-or-adopt re-applies the rights). The combinations are read CONCURRENCY users at a
+//!   time.
 //! - An OX object oxaps does not know (created in OX directly) is reported, never deleted: one
 //!   notification per object (its key names it, so later runs do not repeat it).
+//!
+//! The store is read before OX, and read again before an object is reported as unknown, so an
+//! object provisioned during the run is no finding.
 
 use std::collections::{HashMap, HashSet};
 
+use futures::StreamExt;
 use ox::User;
 use ox::services::{Flavor, GroupService, ResourceService, UserService};
 use oxaps_jobs::JobError;
 use serde_json::Value;
 
+use super::usage_sync::CONCURRENCY;
 use super::{Outcome, TaskCx, account_of};
 use crate::cron::repair;
 use crate::jobs::notify::Notice;
@@ -167,6 +173,50 @@ async fn combination(
     Ok(c)
 }
 
+/// The names the store knows in a tenant: users (logins), groups and resources, lowercase.
+#[derive(Debug, Default)]
+struct Known {
+    users: HashSet<String>,
+    groups: HashSet<String>,
+    resources: HashSet<String>,
+}
+
+fn name_of(row: &ResourceRow, prop: &str) -> Option<String> {
+    row.body
+        .get(prop)
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+}
+
+fn known(children: &[ResourceRow]) -> Known {
+    let mut k = Known::default();
+    for row in children {
+        match row.service.as_str() {
+            "user" => k.users.extend(name_of(row, "login")),
+            "group" => k.groups.extend(name_of(row, "name")),
+            "resource" => k.resources.extend(name_of(row, "name")),
+            _ => {}
+        }
+    }
+    k
+}
+
+async fn children_of(cx: &TaskCx, tenant: &ResourceRow) -> Result<Vec<ResourceRow>, JobError> {
+    cx.app
+        .store
+        .children(&cx.instance.id, &tenant.id, None)
+        .await
+        .map_err(JobError::transient)
+}
+
+/// A user's OX access combination, through the flavour of the scope.
+async fn access(scope: &OxScope, id: i32) -> Result<Option<String>, JobError> {
+    match scope.mode {
+        OxMode::OnPremise => access_of(&scope.ox.users(), scope, id).await,
+        OxMode::Cloud => access_of(&scope.ox.reseller_users(), scope, id).await,
+    }
+}
+
 async fn reconcile_tenant(
     cx: &TaskCx,
     tenant: &ResourceRow,
@@ -174,94 +224,111 @@ async fn reconcile_tenant(
 ) -> Result<(), JobError> {
     let jcx = cx.job_cx(&tenant.id, "tenant");
     let scope = ox_scope(&jcx, &tenant.id).await?;
+    // The store before OX: what OX lacks was then known before OX was read (a removal in between
+    // leaves the row not `ready`, and the repair skips it).
+    let children = children_of(cx, tenant).await?;
     let ox = view(&scope).await?;
-    let children = cx
-        .app
-        .store
-        .children(&cx.instance.id, &tenant.id, None)
-        .await
-        .map_err(JobError::transient)?;
-    let name_of = |row: &ResourceRow, prop: &str| {
-        row.body
-            .get(prop)
-            .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase)
-    };
-    let mut known_users = HashSet::new();
-    let mut known_groups = HashSet::new();
-    let mut known_resources = HashSet::new();
     let mut profiles = HashMap::new();
-    for row in &children {
-        match row.service.as_str() {
-            "user" => {
-                let Some(login) = name_of(row, "login") else {
-                    continue;
-                };
-                known_users.insert(login.clone());
-                if row.status != ResourceStatus::Ready {
-                    continue;
-                }
-                match ox.users.get(&login) {
-                    None => {
-                        repair::enqueue(cx, row).await?;
-                        lines.push(format!(
-                            "user {login}: missing in OX, re-created (repair queued)"
-                        ));
-                    }
-                    Some(id)
-                        if row.body.get("status").and_then(Value::as_str) != Some("disabled") =>
-                    {
-                        let profile = row
-                            .body
-                            .pointer("/profile/aps/id")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default();
-                        let wanted = combination(cx, &mut profiles, profile).await?;
-                        let actual = match scope.mode {
-                            OxMode::OnPremise => access_of(&scope.ox.users(), &scope, *id).await?,
-                            OxMode::Cloud => {
-                                access_of(&scope.ox.reseller_users(), &scope, *id).await?
-                            }
-                        };
-                        if let (Some(w), Some(a)) = (&wanted, &actual)
-                            && w != a
-                        {
-                            repair::enqueue(cx, row).await?;
-                            lines.push(format!(
-                                "user {login}: OX access {a}, profile says {w}; re-applied (repair queued)"
-                            ));
-                        }
-                    }
-                    Some(_) => {}
+    let mut to_check = Vec::new();
+    for (at, row) in children
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.service == "user")
+    {
+        let Some(login) = name_of(row, "login") else {
+            continue;
+        };
+        if row.status != ResourceStatus::Ready {
+            continue;
+        }
+        match ox.users.get(&login) {
+            None => {
+                repair::enqueue(cx, row).await?;
+                lines.push(format!(
+                    "user {login}: missing in OX, re-created (repair queued)"
+                ));
+            }
+            Some(id) if row.body.get("status").and_then(Value::as_str) != Some("disabled") => {
+                let profile = row
+                    .body
+                    .pointer("/profile/aps/id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if let Some(wanted) = combination(cx, &mut profiles, profile).await? {
+                    to_check.push((at, login, *id, wanted));
                 }
             }
-            "group" => {
-                known_groups.extend(name_of(row, "name"));
-            }
-            "resource" => {
-                known_resources.extend(name_of(row, "name"));
-            }
-            _ => {}
+            Some(_) => {}
         }
     }
+    // The access combinations, CONCURRENCY calls at a time.
+    let scope_ref = &scope;
+    let mut checked: Vec<_> = futures::stream::iter(to_check)
+        .map(|(at, login, id, wanted)| async move {
+            let actual = access(scope_ref, id).await;
+            (at, login, wanted, actual)
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    checked.sort_by(|a, b| a.1.cmp(&b.1));
+    for (at, login, wanted, actual) in checked {
+        if let Some(actual) = actual?
+            && actual != wanted
+        {
+            repair::enqueue(cx, &children[at]).await?;
+            lines.push(format!(
+                "user {login}: OX access {actual}, profile says {wanted}; re-applied (repair queued)"
+            ));
+        }
+    }
+    report_unknown(cx, tenant, &scope, &ox, &known(&children), lines).await
+}
+
+/// Reports the OX objects the store does not know, after reading the store again (an object
+/// provisioned while OX was read is known by then).
+async fn report_unknown(
+    cx: &TaskCx,
+    tenant: &ResourceRow,
+    scope: &OxScope,
+    ox: &OxView,
+    first: &Known,
+    lines: &mut Vec<String>,
+) -> Result<(), JobError> {
     let admin = tenant
         .body
         .get("adminLogin")
         .and_then(Value::as_str)
         .unwrap_or("oxadmin")
         .to_ascii_lowercase();
-    let unknown = [
-        ("user", &ox.users, &known_users),
-        ("group", &ox.groups, &known_groups),
-        ("resource", &ox.resources, &known_resources),
-    ];
-    for (kind, in_ox, known) in unknown {
-        let mut names: Vec<&String> = in_ox
+    let unknown_in = |in_ox: &HashMap<String, i32>, known: &HashSet<String>, kind: &str| {
+        let mut names: Vec<String> = in_ox
             .keys()
             .filter(|n| !known.contains(*n) && (kind != "user" || **n != admin))
+            .cloned()
             .collect();
         names.sort();
-        for name in names {
+        names
+    };
+    let candidates = [
+        ("user", unknown_in(&ox.users, &first.users, "user")),
+        ("group", unknown_in(&ox.groups, &first.groups, "group")),
+        (
+            "resource",
+            unknown_in(&ox.resources, &first.resources, "resource"),
+        ),
+    ];
+    if candidates.iter().all(|(_, names)| names.is_empty()) {
+        return Ok(());
+    }
+    let now = known(&children_of(cx, tenant).await?);
+    for (kind, names) in candidates {
+        let known_now = match kind {
+            "user" => &now.users,
+            "group" => &now.groups,
+            _ => &now.resources,
+        };
+        for name in names.into_iter().filter(|n| !known_now.contains(n)) {
             lines.push(format!(
                 "{kind} {name}: in OX context {} but not managed by oxaps; left alone",
                 scope.context_id

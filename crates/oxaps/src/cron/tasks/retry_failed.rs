@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use oxaps_jobs::{JobError, JobStatus, ListFilter};
+use oxaps_jobs::{Job, JobError, JobStatus, ListFilter};
 use serde_json::json;
 
 use super::{Outcome, TaskCx};
@@ -35,6 +35,31 @@ pub fn looks_transient(error: &str) -> bool {
     .any(|w| e.contains(w))
 }
 
+/// The counts of jobs that are not dead now (pending or running again after a retry, or
+/// succeeded) and are younger than [`MAX_AGE_MS`]: kept, so a job failing again later still has
+/// only the retries left. A job gone from the queue or too old drops out.
+async fn carried_over(
+    cx: &TaskCx,
+    old: &BTreeMap<String, i64>,
+    dead: &[Job],
+    now: i64,
+) -> Result<BTreeMap<String, i64>, JobError> {
+    let mut kept = BTreeMap::new();
+    for (id, n) in old {
+        if dead.iter().any(|j| j.id.to_string() == *id) {
+            continue;
+        }
+        let Ok(uuid) = id.parse() else {
+            continue;
+        };
+        let job = cx.app.queue.get(uuid).await.map_err(JobError::transient)?;
+        if job.is_some_and(|j| now - j.created_at < MAX_AGE_MS) {
+            kept.insert(id.clone(), *n);
+        }
+    }
+    Ok(kept)
+}
+
 /// Runs the task.
 pub async fn run(cx: &TaskCx) -> Result<Outcome, JobError> {
     let now = cx.app.queue.now_ms();
@@ -61,16 +86,17 @@ pub async fn run(cx: &TaskCx) -> Result<Outcome, JobError> {
     };
     let old_counts: BTreeMap<String, i64> = row
         .body
-        .get("retryCounts")
+        .get("_oxapsRetryCounts")
         .cloned()
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
-    let mut counts = BTreeMap::new();
+    let mut counts = carried_over(cx, &old_counts, &dead, now).await?;
     let (mut retried, mut reported) = (0, 0);
-    for job in dead
+    let recent: Vec<&Job> = dead
         .iter()
         .filter(|j| now - j.updated_at.max(j.created_at) < MAX_AGE_MS)
-    {
+        .collect();
+    for job in &recent {
         let id = job.id.to_string();
         let error = job.last_error.clone().unwrap_or_default();
         let n = old_counts.get(&id).copied().unwrap_or(0);
@@ -98,14 +124,18 @@ pub async fn run(cx: &TaskCx) -> Result<Outcome, JobError> {
         cx.notify(&format!("job/{id}/needs-human"), &notice).await?;
         reported += 1;
     }
-    let mut body = row.body.clone();
-    body["retryCounts"] = json!(counts);
-    if body != row.body {
-        cx.store_body(&row, &body).await?;
-    }
+    let counts_value = json!(counts);
+    cx.update_body(&row.id, |body| {
+        if body.get("_oxapsRetryCounts") == Some(&counts_value) {
+            return false;
+        }
+        body["_oxapsRetryCounts"] = counts_value.clone();
+        true
+    })
+    .await?;
     let report = format!(
         "{} dead provisioning jobs: {retried} retried, {reported} need a human",
-        counts.len()
+        recent.len()
     );
     if reported > 0 {
         return Ok(Outcome::findings(

@@ -1,7 +1,8 @@
 //! `usage-sync`: reads each tenant's usage from OX — every user's `usedQuota` (mail storage, MB)
 //! with two calls per context (`listAll`, then `getMultipleData`), and the context's `usedQuota`
 //! (file storage, MB) — writes the counters into the stored users and tenants, and pushes the
-//! changed ones to the controller. `retrieve` then answers from the store.
+//! changed ones to the controller (a failed push is retried by the next run: the body keeps what
+//! was last pushed, `_oxapsPushedUsage`). `retrieve` then answers from the store.
 //!
 //! Tenants are synchronised 8 at a time.
 
@@ -164,50 +165,82 @@ async fn sync_tenant(cx: &TaskCx, tenant: ResourceRow) -> Result<Synced, JobErro
         };
         let used = by_user.get(&ox_id).copied().unwrap_or(0);
         mailbox += used;
-        let mut body = user.body.clone();
-        if set_usage(&mut body, "mailStorageMb", used) {
-            cx.store_body(user, &body).await?;
-            let props = json!({"mailStorageMb": body["mailStorageMb"]});
-            if cx.push("user", &user.id, &props).await {
-                synced.pushed += 1;
-            }
+        let change = |b: &mut Value| set_usage(b, "mailStorageMb", used);
+        if store_and_push(cx, user, &["mailStorageMb"], change).await? {
+            synced.pushed += 1;
         }
     }
     let list: Vec<Value> = by_profile
         .into_iter()
         .map(|(profile, users)| json!({"profile": profile, "users": users}))
         .collect();
-    // Read again just before writing: a configure may have landed meanwhile.
-    let Some(current) = cx
-        .app
-        .store
-        .resource(&cx.instance.id, &tenant.id)
-        .await
-        .map_err(JobError::transient)?
-    else {
-        return Ok(synced);
-    };
-    let mut body = current.body.clone();
-    let mut changed = set_usage(&mut body, "users", users.len() as i64);
-    changed |= set_usage(&mut body, "mailboxStorageMb", mailbox);
-    changed |= set_usage(&mut body, "fileStorageMb", files);
-    if body.get("usersByProfile") != Some(&json!(list)) {
-        body["usersByProfile"] = json!(list);
-        changed = true;
-    }
-    if changed {
-        cx.store_body(&current, &body).await?;
-        let props = json!({
-            "users": body["users"],
-            "mailboxStorageMb": body["mailboxStorageMb"],
-            "fileStorageMb": body["fileStorageMb"],
-            "usersByProfile": body["usersByProfile"],
-        });
-        if cx.push("tenant", &tenant.id, &props).await {
-            synced.pushed += 1;
+    let count = users.len() as i64;
+    let list = json!(list);
+    let change = |body: &mut Value| {
+        let mut changed = set_usage(body, "users", count);
+        changed |= set_usage(body, "mailboxStorageMb", mailbox);
+        changed |= set_usage(body, "fileStorageMb", files);
+        if body.get("usersByProfile") != Some(&list) {
+            body["usersByProfile"] = list.clone();
+            changed = true;
         }
+        changed
+    };
+    let props = [
+        "users",
+        "mailboxStorageMb",
+        "fileStorageMb",
+        "usersByProfile",
+    ];
+    if store_and_push(cx, &tenant, &props, change).await? {
+        synced.pushed += 1;
     }
     Ok(synced)
+}
+
+/// Where the properties last pushed to the controller are kept on the stored body.
+const PUSHED: &str = "_oxapsPushedUsage";
+
+/// The `props` of `body`, as pushed.
+fn pushed_props(body: &Value, props: &[&str]) -> Value {
+    Value::Object(
+        props
+            .iter()
+            .map(|p| {
+                (
+                    (*p).to_owned(),
+                    body.get(*p).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Applies `change` to the resource's CURRENT stored body, then pushes `props` to the controller
+/// when they differ from what was last pushed successfully ([`PUSHED`], recorded after the push):
+/// a failed push is retried by the next run even when the figures did not change again.
+/// Returns whether it pushed.
+async fn store_and_push(
+    cx: &TaskCx,
+    row: &ResourceRow,
+    props: &[&str],
+    change: impl FnMut(&mut Value) -> bool,
+) -> Result<bool, JobError> {
+    let written = cx.update_body(&row.id, change).await?;
+    let body = written.as_ref().unwrap_or(&row.body);
+    let pushed = pushed_props(body, props);
+    if body.get(PUSHED) == Some(&pushed) || !cx.push(&row.service, &row.id, &pushed).await {
+        return Ok(false);
+    }
+    cx.update_body(&row.id, |b| {
+        if b.get(PUSHED) == Some(&pushed) {
+            return false;
+        }
+        b[PUSHED] = pushed.clone();
+        true
+    })
+    .await?;
+    Ok(true)
 }
 
 #[cfg(test)]

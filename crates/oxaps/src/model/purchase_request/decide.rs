@@ -3,9 +3,14 @@
 //! billing sees it) and applies the same relink here (the controller does not notify the
 //! application of its own link; the relink runs the user's OX update), then the new state goes to
 //! the controller and the customer is notified; reject pushes the state and notifies.
+//!
+//! Proceed first re-checks that the requested profile is still an upgrade of the user's current
+//! profile (an administrator may have changed it since the request): if not, the job fails for
+//! good ("no longer an upgrade") and the request returns to `pending`, as on any permanent
+//! failure, so the provider can reject it. When the controller link succeeded but the relink here
+//! fails for good, the controller link is undone (back to the old profile) so billing and OX agree.
 
-use aps::Resource;
-use aps::controller::ControllerError;
+use aps::{ApsError, Resource};
 use oxaps_jobs::JobError;
 use serde_json::{Value, json};
 
@@ -14,13 +19,34 @@ use crate::services::Call;
 
 use crate::jobs::notify::{self, Notice};
 use crate::model::JobCx;
-use crate::upsell::options::SERVICE;
+use crate::model::cron::controller_failure;
+use crate::upsell::options::{self, SERVICE};
 
-fn controller_error(what: &str, e: ControllerError) -> JobError {
-    if e.is_transient() {
-        JobError::transient(format!("{what}: {e}"))
+/// An API error met in a job: a 5xx may pass, anything else is final.
+fn job_error(e: ApsError) -> JobError {
+    if e.status >= 500 {
+        JobError::transient(e.message)
     } else {
-        JobError::permanent(format!("{what}: {e}"))
+        JobError::permanent(e.message)
+    }
+}
+
+/// Fails for good unless `requested` is an upgrade of the user's profile `current_id`.
+async fn still_an_upgrade(cx: &JobCx, current_id: &str, requested: &str) -> Result<(), JobError> {
+    let current = options::profile(&cx.app, &cx.instance.id, current_id)
+        .await
+        .map_err(job_error)?
+        .ok_or_else(|| JobError::permanent("the user's current profile is not stored"))?;
+    let upgrades = options::upgrade_ids(&cx.app, &cx.instance, current_id, &current)
+        .await
+        .map_err(job_error)?;
+    if upgrades.iter().any(|u| u == requested) {
+        Ok(())
+    } else {
+        Err(JobError::permanent(format!(
+            "no longer an upgrade: the requested profile {requested} is not an upgrade of the \
+             user's current profile {current_id}; reject the request"
+        )))
     }
 }
 
@@ -38,6 +64,10 @@ pub async fn proceed(cx: &JobCx, request: &Resource) -> Result<(), JobError> {
         .await?
         .ok_or_else(|| JobError::permanent("the user of the purchase request no longer exists"))?;
     if user.link_id("profile") != Some(requested) {
+        let old = user.link_id("profile").ok_or_else(|| {
+            JobError::permanent("the user of the purchase request has no profile")
+        })?;
+        still_an_upgrade(cx, old, requested).await?;
         let client = cx
             .app
             .controller(&cx.instance)
@@ -45,8 +75,20 @@ pub async fn proceed(cx: &JobCx, request: &Resource) -> Result<(), JobError> {
         client
             .link(user_id, "profile", requested)
             .await
-            .map_err(|e| controller_error("switching the user's profile in the controller", e))?;
-        relink_here(cx, user_id, requested).await?;
+            .map_err(|e| controller_failure("switching the user's profile in the controller", e))?;
+        match relink_here(cx, user_id, requested).await {
+            Err(JobError::Permanent(reason)) => {
+                // Billing must not charge for a profile OX does not have: link back.
+                client.link(user_id, "profile", old).await.map_err(|e| {
+                    controller_failure("undoing the profile switch in the controller", e)
+                })?;
+                return Err(JobError::permanent(format!(
+                    "the new profile could not be applied (the controller link was undone): \
+                     {reason}"
+                )));
+            }
+            other => other?,
+        }
     }
     push_state(cx, request).await?;
     let n = notice(
@@ -55,7 +97,7 @@ pub async fn proceed(cx: &JobCx, request: &Resource) -> Result<(), JobError> {
         "The upgrade of __user__ to __requested__ was approved",
     )
     .await?;
-    enqueue_notice(cx, "proceeded", n).await
+    send(cx, "proceeded", &n).await
 }
 
 /// Applies the new profile link here as the controller's link notification would: the controller
@@ -81,11 +123,11 @@ async fn relink_here(cx: &JobCx, user_id: &str, profile_id: &str) -> Result<(), 
         peer_certificate: None,
     };
     let linked = json!({"aps": {"id": profile_id}});
-    match service.link(&call, user_id, "profile", linked).await {
-        Ok(_) => Ok(()),
-        Err(e) if e.status >= 500 => Err(JobError::transient(e.message)),
-        Err(e) => Err(JobError::permanent(e.message)),
-    }
+    service
+        .link(&call, user_id, "profile", linked)
+        .await
+        .map(|_| ())
+        .map_err(job_error)
 }
 
 /// Rejects: state (with who and why) and notification.
@@ -100,7 +142,7 @@ pub async fn reject(cx: &JobCx, request: &Resource) -> Result<(), JobError> {
     if let Some(r) = request.str_prop("reason").filter(|r| !r.is_empty()) {
         n = n.details(r.to_owned());
     }
-    enqueue_notice(cx, "rejected", n).await
+    send(cx, "rejected", &n).await
 }
 
 /// Sends the decision to the controller's copy of the request (no call back).
@@ -123,7 +165,7 @@ async fn push_state(cx: &JobCx, request: &Resource) -> Result<(), JobError> {
             &Value::Object(body),
         )
         .await
-        .map_err(|e| controller_error("updating the purchase request in the controller", e))?;
+        .map_err(|e| controller_failure("updating the purchase request in the controller", e))?;
     Ok(())
 }
 
@@ -143,12 +185,10 @@ pub async fn notice(cx: &JobCx, request: &Resource, message: &str) -> Result<Not
             .resource(&cx.instance.id, tenant)
             .await
             .map_err(JobError::transient)?;
-        if let Some(account) = row.as_ref().and_then(|r| {
-            r.body
-                .pointer("/account/aps/id")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        }) {
+        if let Some(account) = row
+            .as_ref()
+            .and_then(|r| crate::cron::tasks::account_of(&r.body))
+        {
             n = n.to_account(account);
         }
     }
@@ -156,25 +196,27 @@ pub async fn notice(cx: &JobCx, request: &Resource, message: &str) -> Result<Not
 }
 
 /// Enqueues the notification `<request>/<event>`: the same event is sent once.
-pub async fn enqueue_notice(cx: &JobCx, event: &str, notice: Notice) -> Result<(), JobError> {
+pub(super) async fn send(cx: &JobCx, event: &str, notice: &Notice) -> Result<(), JobError> {
     let job = notify::job(
         &cx.instance.id,
         &format!("{}/{event}", cx.resource_id),
-        &notice,
+        notice,
     );
-    let mut tx = cx
+    let mut conn = cx
         .app
         .store
         .pool()
-        .begin()
+        .acquire()
         .await
         .map_err(JobError::transient)?;
-    cx.app
+    let enqueued = cx
+        .app
         .queue
-        .enqueue(&mut tx, job)
+        .enqueue(&mut conn, job)
         .await
         .map_err(JobError::transient)?;
-    tx.commit().await.map_err(JobError::transient)?;
-    cx.app.queue.notify_enqueued();
+    if enqueued.created {
+        cx.app.queue.notify_enqueued();
+    }
     Ok(())
 }

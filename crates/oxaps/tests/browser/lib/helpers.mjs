@@ -36,9 +36,30 @@ export function helpers(page, { url, world, screenshots, flow }) {
     /** Opens a route of the shell (`view/users?id=..`, `platform/users`) and waits for it. */
     async open(route, { lang } = {}) {
       const q = lang ? `?lang=${lang}` : '';
-      await page.goto(`${url}${q}#/${route}`);
+      const target = `${url}${q}#/${route}`;
+      // Mark the current document and its last render: what follows must be a newer render, in
+      // this document (a hash change) or in a new one (a reload or another query string).
+      const before = await page
+        .evaluate(() => {
+          window.__oxapsBefore = true;
+          return Number(document.body?.dataset.seq || 0);
+        })
+        .catch(() => 0);
+      if (page.url() === target) {
+        // Same URL: goto would not render again, and the old render would pass for the new one.
+        await page.reload();
+      } else {
+        await page.goto(target);
+      }
       const view = route.startsWith('view/') ? decodeURIComponent(route.slice(5).split('?')[0]) : route.split('?')[0];
-      await h.ready(view);
+      await page.waitForFunction(
+        ([v, seen]) =>
+          document.body.dataset.state === 'ready' &&
+          document.body.dataset.view === v &&
+          (window.__oxapsBefore !== true || Number(document.body.dataset.seq || 0) > seen),
+        [view, before],
+        { timeout: 15000 },
+      );
     },
     /** Fails unless `target` (selector or locator) contains `text` (string or RegExp) within the timeout. */
     async expectText(target, text, timeout = 15000) {

@@ -76,6 +76,56 @@ async fn usage_sync_brings_ox_figures_to_the_controller_and_to_retrieve() {
         assert_eq!(retrieved.props["users"]["usage"], 2);
         let ann = w.sim.retrieve(a.id().unwrap()).await.unwrap();
         assert_eq!(ann.props["mailStorageMb"]["usage"], 120);
+        assert!(
+            !ann.props.keys().any(|k| k.starts_with("_oxaps")),
+            "bookkeeping stays in oxaps: {:?}",
+            ann.props.keys().collect::<Vec<_>>()
+        );
+
+        // The store keeps what was pushed; a push that did not get through (no marker) is made
+        // again by the next run although OX's figures did not change.
+        let app = &w.node.node.app;
+        let ann_id = a.id().unwrap();
+        let mut ann_row = app
+            .store
+            .resource(&w.instance.id, ann_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            ann_row.body["_oxapsPushedUsage"]["mailStorageMb"]["usage"], 120,
+            "{}",
+            ann_row.body
+        );
+        ann_row
+            .body
+            .as_object_mut()
+            .unwrap()
+            .remove("_oxapsPushedUsage");
+        let mut conn = app.store.pool().acquire().await.unwrap();
+        Store::update_resource(
+            &mut conn,
+            &w.instance.id,
+            ann_id,
+            ann_row.status,
+            &ann_row.body,
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let cx = oxaps::cron::tasks::TaskCx {
+            app: app.clone(),
+            instance: app.store.instance(&w.instance.id).await.unwrap().unwrap(),
+            crontask_id: tasks["usage-sync"].clone(),
+            slot: 1,
+        };
+        let outcome = oxaps::cron::tasks::run(&cx, "usage-sync").await.unwrap();
+        assert!(
+            outcome.report.ends_with("1 changed counters pushed"),
+            "{outcome:?}"
+        );
+        let ann_body = stored(&w, ann_id).await;
+        assert_eq!(ann_body["_oxapsPushedUsage"]["mailStorageMb"]["usage"], 120);
     }
 }
 
@@ -200,6 +250,16 @@ async fn stale_purchase_requests_expire() {
         assert_eq!(body["lastResult"], "ok", "{body}");
         assert_eq!(stored(&w, "pr-old").await["state"], "expired");
         assert_eq!(stored(&w, "pr-new").await["state"], "pending");
+        // The push to the controller is a durable job, enqueued with the change (once).
+        let pushes: Vec<_> = w
+            .jobs_of("pr-old")
+            .await
+            .into_iter()
+            .filter(|j| j.kind == "cron.push")
+            .collect();
+        assert_eq!(pushes.len(), 1, "{pushes:?}");
+        assert_eq!(pushes[0].payload["props"], json!({"state": "expired"}));
+        assert!(w.jobs_of("pr-new").await.is_empty());
         let told = notifications_mentioning(&w, "pr-old");
         assert_eq!(told.len(), 1, "{told:?}");
         assert_eq!(told[0]["accountId"], json!(c.account_id));
