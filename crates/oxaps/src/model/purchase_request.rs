@@ -281,15 +281,22 @@ async fn decide_in_request(
         drop(tx);
         return Err(already("being decided"));
     }
-    Store::update_resource(
+    // Only over the row as read: an expiry (or another change) committed meanwhile wins, and
+    // this decision is refused rather than written over it.
+    let written = Store::update_resource_at(
         &mut tx,
-        &instance,
-        id,
+        &row,
         ResourceStatus::Configuring,
         &decided.to_value(),
     )
     .await
     .map_err(internal)?;
+    if !written {
+        drop(tx);
+        return Err(ApsError::conflict(
+            "The purchase request changed meanwhile; reload it and decide again.",
+        ));
+    }
     tx.commit().await.map_err(internal)?;
     app.queue.notify_enqueued();
     Ok(Reply::Ok(decided.to_value()))
