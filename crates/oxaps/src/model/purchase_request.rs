@@ -42,11 +42,12 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
-/// The natural key of a user's next request: `<login>#<n>`, one more than the highest among `rows`
-/// (the tenant's requests). Two concurrent admissions for the same user compute the same key and
-/// the unique index refuses one.
-fn next_key(rows: &[ResourceRow], login: &str) -> String {
-    let prefix = format!("{login}#");
+/// The natural key of a user's next request: `<user's APS id>#<n>`, one more than the highest
+/// among `rows` (the tenant's requests). Two concurrent admissions for the same user compute the
+/// same key and the unique index refuses one; the APS id (not the login) keeps a login deleted and
+/// created again in another tenant from colliding with the old user's requests.
+fn next_key(rows: &[ResourceRow], user_id: &str) -> String {
+    let prefix = format!("{user_id}#");
     let highest = rows
         .iter()
         .filter_map(|r| {
@@ -99,7 +100,7 @@ impl Model for PurchaseRequest {
         }
         // One query for the tenant's requests: the pending check and the next key.
         let requests = options::requests_of_tenant(&call.app, &instance, &tenant).await?;
-        let key = next_key(&requests, &login);
+        let key = next_key(&requests, &user_row.id);
         if let Some(p) = options::pending_among(requests, &login) {
             return Err(crate::upsell::api::pending_conflict(&p.id));
         }
