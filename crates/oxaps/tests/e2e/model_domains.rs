@@ -120,7 +120,7 @@ async fn domains_and_subdomains_with_catch_all_and_dns() {
         // A user on the subdomain, then the subdomain's catch-all moves to that user.
         let bob = w.user(&c, "bob@sales.example.com", json!({})).await;
         let bob_ox = bob.props["oxUserId"].as_i64().unwrap() as i32;
-        let admin = tenant_admin(&w, &c.tenant_id).await;
+        let admin = w.tenant_admin(&c.tenant_id).await;
         let ctx = Context::with_id(c.context_id);
         let got = w
             .ox_client()
@@ -208,7 +208,7 @@ async fn shared_domain_gives_tenants_a_login_domain() {
         let eve = w
             .user(&c, "eve@acme.mail.provider.example", json!({}))
             .await;
-        let admin = tenant_admin(&w, &c.tenant_id).await;
+        let admin = w.tenant_admin(&c.tenant_id).await;
         let got = w
             .ox_client()
             .users()
@@ -412,12 +412,4 @@ async fn bad_domain_input_is_refused_and_changes_nothing() {
         "a refused request changed something"
     );
     w.node.node.shutdown().await;
-}
-
-async fn tenant_admin(w: &World, tenant_id: &str) -> ox::Credentials {
-    let t = w.sim.retrieve(tenant_id).await.unwrap();
-    ox::Credentials::new(
-        t.props["adminLogin"].as_str().unwrap(),
-        t.props["adminPassword"].as_str().unwrap(),
-    )
 }

@@ -21,7 +21,7 @@ async fn groups_resources_and_aliases_lifecycle() {
         let basic = w.profile("Basic", "webmail", 512).await;
         let c = w.customer("example.com", &basic).await;
         let ox = w.ox_client();
-        let admin = tenant_admin(&w, &c.tenant_id).await;
+        let admin = w.tenant_admin(&c.tenant_id).await;
         let ctx = Context::with_id(c.context_id);
         let ada = w.user(&c, "ada@example.com", json!({})).await;
         let bob = w.user(&c, "bob@example.com", json!({})).await;
@@ -236,7 +236,7 @@ pub(super) async fn members(
 }
 
 pub(super) async fn aliases(w: &World, c: &Customer, user: &aps::Resource) -> BTreeSet<String> {
-    let admin = tenant_admin(w, &c.tenant_id).await;
+    let admin = w.tenant_admin(&c.tenant_id).await;
     let id = user.props["oxUserId"].as_i64().unwrap() as i32;
     let got = w
         .ox_client()
@@ -263,12 +263,4 @@ pub(super) async fn stored(w: &World, id: &str) -> Value {
         .unwrap()
         .unwrap()
         .body
-}
-
-pub(super) async fn tenant_admin(w: &World, tenant_id: &str) -> Credentials {
-    let t = w.sim.retrieve(tenant_id).await.unwrap();
-    Credentials::new(
-        t.props["adminLogin"].as_str().unwrap(),
-        t.props["adminPassword"].as_str().unwrap(),
-    )
 }

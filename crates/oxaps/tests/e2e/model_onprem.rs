@@ -34,7 +34,7 @@ async fn tenant_domain_and_user_lifecycle() {
         let ox_id = u.props["oxUserId"].as_i64().unwrap() as i32;
         assert_eq!(u.aps.status.as_deref(), Some("aps:ready"));
         assert!(u.props.get("password").is_some(), "generated password");
-        let admin = tenant_admin(&w, &c.tenant_id).await;
+        let admin = w.tenant_admin(&c.tenant_id).await;
         let ctx_ref = Context::with_id(c.context_id);
         let got = ox
             .users()
@@ -251,7 +251,7 @@ async fn bad_input_is_refused_and_leaves_nothing_in_ox() {
             "{expected:?} not in {message:?}"
         );
     }
-    let admin = tenant_admin(&w, &c.tenant_id).await;
+    let admin = w.tenant_admin(&c.tenant_id).await;
     let users = ox
         .users()
         .list_all(&Context::with_id(c.context_id), &admin)
@@ -282,12 +282,4 @@ async fn bad_input_is_refused_and_leaves_nothing_in_ox() {
     let err = w.try_provision("profile", json!({"name": "Odd", "accessCombination": "platinum", "globals": link(&w.instance.id)})).await.unwrap_err();
     assert_eq!(err.endpoint_status(), Some(400));
     w.node.node.shutdown().await;
-}
-
-async fn tenant_admin(w: &World, tenant_id: &str) -> ox::Credentials {
-    let t = w.sim.retrieve(tenant_id).await.unwrap();
-    ox::Credentials::new(
-        t.props["adminLogin"].as_str().unwrap(),
-        t.props["adminPassword"].as_str().unwrap(),
-    )
 }

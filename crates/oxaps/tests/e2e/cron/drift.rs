@@ -1,21 +1,13 @@
 //! The tasks' effects: usage counters from OX, reconciliation with OX, the DNS check and the
 //! expiry of purchase requests.
 
-use ox::{Context, Credentials, User};
+use ox::{Context, User};
 use oxaps::store::{ResourceRow, ResourceStatus, Store};
 use serde_json::{Value, json};
 
 use super::{provision_cron, quiet_world, run_via_controller, stored};
 use crate::harness::backends;
 use crate::world::{World, link};
-
-async fn tenant_admin(w: &World, tenant_id: &str) -> Credentials {
-    let t = w.sim.retrieve(tenant_id).await.unwrap();
-    Credentials::new(
-        t.props["adminLogin"].as_str().unwrap(),
-        t.props["adminPassword"].as_str().unwrap(),
-    )
-}
 
 fn ox_id(r: &aps::Resource) -> i64 {
     r.props["oxUserId"].as_i64().unwrap()
@@ -137,7 +129,7 @@ async fn reconcile_repairs_a_deleted_user_and_reports_a_foreign_one() {
         let c = w.customer("rec.example", &profile).await;
         let gone = w.user(&c, "gone@rec.example", json!({})).await;
         let kept = w.user(&c, "kept@rec.example", json!({})).await;
-        let admin = tenant_admin(&w, &c.tenant_id).await;
+        let admin = w.tenant_admin(&c.tenant_id).await;
         let ox = w.ox_client();
         let users = ox.users();
         let ctx = Context::with_id(c.context_id);

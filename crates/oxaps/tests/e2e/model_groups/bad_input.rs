@@ -4,7 +4,7 @@
 use ox::{Context, Group};
 use serde_json::{Value, json};
 
-use super::{aliases, id, member_ids, members, set, tenant_admin};
+use super::{aliases, id, member_ids, members, set};
 use crate::harness::Backend;
 use crate::world::{World, link};
 
@@ -18,7 +18,7 @@ async fn bad_input_is_refused_and_leaves_nothing_in_ox() {
     let eve = w.user(&other, "eve@other.org", json!({})).await;
     let (ada_id, eve_id) = (id(&ada), id(&eve));
     let ox = w.ox_client();
-    let admin = tenant_admin(&w, &c.tenant_id).await;
+    let admin = w.tenant_admin(&c.tenant_id).await;
     let ctx = Context::with_id(c.context_id);
     let groups_before = ox.groups().list_all(&ctx, &admin).await.unwrap().len();
     let tenant = link(&c.tenant_id);
@@ -182,7 +182,7 @@ async fn bad_input_is_refused_and_leaves_nothing_in_ox() {
         aliases(&w, &c, &ada).await,
         set(&["ada@example.org", "info@example.org"])
     );
-    let other_admin = tenant_admin(&w, &other.tenant_id).await;
+    let other_admin = w.tenant_admin(&other.tenant_id).await;
     let other_ctx = Context::with_id(other.context_id);
     assert_eq!(
         ox.groups()

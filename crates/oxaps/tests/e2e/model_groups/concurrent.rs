@@ -4,7 +4,7 @@ use futures::future::join_all;
 use ox::{Context, Group};
 use serde_json::json;
 
-use super::{aliases, id, member_ids, members, ox_ids, set, tenant_admin};
+use super::{aliases, id, member_ids, members, ox_ids, set};
 use crate::harness::backends;
 use crate::world::{World, link};
 
@@ -15,7 +15,7 @@ async fn concurrent_member_and_alias_changes_all_reach_ox() {
         let basic = w.profile("Basic", "webmail", 512).await;
         let c = w.customer("example.net", &basic).await;
         let ox = w.ox_client();
-        let admin = tenant_admin(&w, &c.tenant_id).await;
+        let admin = w.tenant_admin(&c.tenant_id).await;
         let ctx = Context::with_id(c.context_id);
         let mut users = Vec::new();
         for name in ["u0", "u1", "u2", "u3"] {
