@@ -4,10 +4,7 @@
 
 use std::sync::Arc;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
-use rustls::{DigitallySignedStruct, SignatureScheme};
-use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::crypto::CryptoProvider;
 
 use crate::pem::{self, Identity, PemError};
 
@@ -50,10 +47,19 @@ pub fn client_config(
         }
         ServerTrust::Any | ServerTrust::Pinned(_) => builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(PinningVerifier {
-                pin: pinned(trust),
-                provider,
-            })),
+            .with_custom_certificate_verifier(match pinned(trust) {
+                None => tls_peer::any_server_cert(&provider),
+                Some(pin) => tls_peer::checked_server_cert(
+                    &provider,
+                    Box::new(move |leaf| {
+                        (pem::fingerprint(leaf.as_ref()) == pin)
+                            .then_some(())
+                            .ok_or_else(|| {
+                                "server certificate does not match the pinned fingerprint".into()
+                            })
+                    }),
+                ),
+            }),
     };
     let mut config = match identity {
         Some(id) => {
@@ -73,65 +79,5 @@ fn pinned(trust: &ServerTrust) -> Option<String> {
     match trust {
         ServerTrust::Pinned(fp) => Some(fp.to_ascii_lowercase().replace(':', "")),
         _ => None,
-    }
-}
-
-#[derive(Debug)]
-struct PinningVerifier {
-    pin: Option<String>,
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for PinningVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match &self.pin {
-            Some(pin) if *pin != pem::fingerprint(end_entity.as_ref()) => {
-                Err(rustls::Error::General(
-                    "server certificate does not match the pinned fingerprint".into(),
-                ))
-            }
-            _ => Ok(ServerCertVerified::assertion()),
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
     }
 }

@@ -15,17 +15,10 @@ use hyper::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{
-    CryptoProvider, WebPkiSupportedAlgorithms, verify_tls12_signature, verify_tls13_signature,
-};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{
-    ClientConfig, DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig,
-    SignatureScheme,
-};
+use rustls::{ClientConfig, RootCertStore, ServerConfig};
 use rustls_pki_types::pem::PemObject;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -104,9 +97,7 @@ pub fn server_config_requiring_ca(ca_pem: &str, server: &Identity) -> SimResult<
 /// do, leaving the comparison with the stored controller certificate to the application.
 pub fn server_config_any_client(server: &Identity) -> SimResult<Arc<ServerConfig>> {
     let provider = provider();
-    let verifier = Arc::new(AcceptAnyClientCert {
-        algs: provider.signature_verification_algorithms,
-    });
+    let verifier = tls_peer::any_client_cert(&provider);
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(SimError::tls)?
@@ -133,10 +124,20 @@ pub fn client_config(identity: Option<&Identity>, trust: &ServerTrust) -> SimRes
             };
             builder
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(NoServerVerification {
-                    pin,
-                    algs: provider.signature_verification_algorithms,
-                }))
+                .with_custom_certificate_verifier(match pin {
+                    None => tls_peer::any_server_cert(&provider),
+                    Some(pin) => tls_peer::checked_server_cert(
+                        &provider,
+                        Box::new(move |leaf| {
+                            let seen = fingerprint(leaf);
+                            (seen == pin).then_some(()).ok_or_else(|| {
+                                format!(
+                                    "endpoint certificate fingerprint {seen} does not match the pinned {pin}"
+                                )
+                            })
+                        }),
+                    ),
+                })
         }
     };
     let mut config = match identity {
@@ -161,99 +162,6 @@ pub fn http_client(
         .no_proxy()
         .build()
         .map_err(SimError::tls)
-}
-
-#[derive(Debug)]
-struct NoServerVerification {
-    pin: Option<String>,
-    algs: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for NoServerVerification {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match &self.pin {
-            Some(pin) if *pin != fingerprint(end_entity) => Err(rustls::Error::General(format!(
-                "endpoint certificate fingerprint {} does not match the pinned {pin}",
-                fingerprint(end_entity)
-            ))),
-            _ => Ok(ServerCertVerified::assertion()),
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.algs)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.algs)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
-    }
-}
-
-#[derive(Debug)]
-struct AcceptAnyClientCert {
-    algs: WebPkiSupportedAlgorithms,
-}
-
-impl ClientCertVerifier for AcceptAnyClientCert {
-    fn client_auth_mandatory(&self) -> bool {
-        false
-    }
-
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &[]
-    }
-
-    fn verify_client_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        Ok(ClientCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.algs)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.algs)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
-    }
 }
 
 /// Serves `router` over TLS on `listener` until `shutdown` turns true. Every request carries the
@@ -325,7 +233,7 @@ mod tests {
             WebPkiClientVerifier::builder_with_provider(roots(ca.ca_pem()).unwrap(), provider())
                 .build()
                 .unwrap();
-        let now = UnixTime::now();
+        let now = rustls::pki_types::UnixTime::now();
         for id in [
             ca.issue_instance("i1").unwrap(),
             restored.issue_instance("i2").unwrap(),

@@ -3,11 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 use crate::error::{OxError, Transient};
 
@@ -60,7 +59,7 @@ pub(crate) fn tls_config(opts: &TlsOptions, https: bool) -> Result<rustls::Clien
         .with_safe_default_protocol_versions()
         .map_err(|e| OxError::Config(format!("TLS: {e}")))?;
     let verifier: Arc<dyn ServerCertVerifier> = if opts.accept_invalid_certs {
-        Arc::new(AcceptAnyCertificate { provider })
+        tls_peer::any_server_cert(&provider)
     } else {
         let mut extra = Vec::new();
         for pem in &opts.extra_roots_pem {
@@ -73,7 +72,7 @@ pub(crate) fn tls_config(opts: &TlsOptions, https: bool) -> Result<rustls::Clien
         match rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone()) {
             Ok(v) => Arc::new(v),
             // Plain-HTTP base URL: TLS is never used, so a missing trust store does not matter.
-            Err(_) if !https => Arc::new(AcceptAnyCertificate { provider }),
+            Err(_) if !https => tls_peer::any_server_cert(&provider),
             Err(e) => return Err(OxError::Config(format!("TLS trust store: {e}"))),
         }
     };
@@ -83,59 +82,6 @@ pub(crate) fn tls_config(opts: &TlsOptions, https: bool) -> Result<rustls::Clien
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
-}
-
-/// Accepts any certificate but still checks the handshake signatures.
-#[derive(Debug)]
-struct AcceptAnyCertificate {
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }
 
 /// Maps a reqwest failure to the error taxonomy (all transport failures are transient).

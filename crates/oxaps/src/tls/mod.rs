@@ -6,7 +6,6 @@
 //! axum's own servers do not expose the peer certificate, so [`listener`] runs its own accept loop
 //! (tokio-rustls + hyper-util) and puts a [`PeerCertificate`] into every request's extensions.
 
-mod client_auth;
 mod identity;
 pub mod listener;
 
@@ -22,7 +21,7 @@ pub fn server_config(
     let provider = aps::tls::provider();
     let mut config = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?
-        .with_client_cert_verifier(Arc::new(client_auth::AskAnyClientCert::new(provider)))
+        .with_client_cert_verifier(tls_peer::any_client_cert(&provider))
         .with_single_cert(identity.chain.clone(), identity.key.clone_key())?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(Arc::new(config))
