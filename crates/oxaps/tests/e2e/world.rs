@@ -27,6 +27,17 @@ pub fn link(id: &str) -> Value {
     json!({"aps": {"id": id}})
 }
 
+/// The controller simulator of a test world. Its time scale turns a 1 s `APS-Retry-Timeout` into
+/// 1 ms, so the default 50 polls give a job only ~50 ms: on two cores shared with the rest of the
+/// suite (reliability runs, browsers) an OX context can take longer. The budget of polls is raised
+/// instead of slowing every poll; a job that never finishes still fails the test.
+fn sim_config() -> SimConfig {
+    SimConfig {
+        max_async_attempts: 20_000,
+        ..SimConfig::default()
+    }
+}
+
 impl World {
     /// The globals settings of an on-premise world (besides the OX connection).
     fn onprem_settings() -> Value {
@@ -69,7 +80,7 @@ impl World {
             dir,
             database_url,
         };
-        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let sim = Controller::start(sim_config()).await.unwrap();
         let package = sim.register_package(package()).unwrap();
         let mut all = json!({"oxSoapUrl": ox.base_url(), "oxMasterLogin": "oxadminmaster", "oxMasterPassword": MASTER_PASSWORD});
         if let (Some(a), Some(extra)) = (all.as_object_mut(), settings.as_object()) {
@@ -336,7 +347,7 @@ impl World {
             dir,
             database_url,
         };
-        let sim = Controller::start(SimConfig::default()).await.unwrap();
+        let sim = Controller::start(sim_config()).await.unwrap();
         let package = sim.register_package(package()).unwrap();
         let mut globals = json!({"oxSoapUrl": ox.base_url(), "oxMasterLogin": "oxadminmaster", "oxMasterPassword": MASTER_PASSWORD,
             "oxRestLogin": REST_LOGIN, "oxRestPassword": REST_PASSWORD});
